@@ -1,0 +1,277 @@
+# boxlab - build, grade and test the lab.  `make help` lists the targets.
+#
+# Three kinds of build share this file:
+#   build/solutions/   the reference code (solutions/NN-*/)
+#   build/exercises/   the student's code (exercises/NN-*/)
+#   build/stub/ID/     the solutions with only exercise ID's stub swapped in,
+#                      which `make test` uses to prove every graded test can
+#                      fail and is charged to the right exercise.
+# In each, bin/ holds the programs linked with that code everywhere, and
+# grade/NN-*/ the chapter's test runner and programs linked with chapter NN
+# from that code and every earlier chapter from the solutions, so a grade
+# never depends on an unfinished earlier chapter.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+IMPL ?= exercises
+CH ?=
+SAN ?=
+V ?=
+
+BUILD := $(if $(SAN),build/san,build)
+CHAPTERS := $(patsubst chapters/%/,%,$(sort $(wildcard chapters/[0-9][0-9]-*/)))
+
+ifeq ($(filter $(IMPL),solutions exercises),)
+$(error IMPL must be solutions or exercises, not '$(IMPL)')
+endif
+
+# CH=1, CH=01 and CH=01-process-tree all pick chapter 01.
+CH_NUMBER := $(if $(filter 1 2 3 4 5 6 7 8 9,$(CH)),0$(CH),$(CH))
+SELECTED := $(if $(CH),$(filter $(CH_NUMBER) $(CH_NUMBER)-%,$(CHAPTERS)),$(CHAPTERS))
+ifeq ($(SELECTED),)
+$(error CH=$(CH): no such chapter (chapters: $(CHAPTERS)))
+endif
+
+# --- compiler --------------------------------------------------------------
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+# Libraries the programs link; every chapter adds its own as it arrives.
+PROGRAM_PKGS :=
+TEST_PKGS := check jansson
+
+# pkg-config runs once, on first use (after `make deps` has run).
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+PROGRAM_LIBS = $(eval PROGRAM_LIBS := $(if $(PROGRAM_PKGS),$(call pkg_libs,$(PROGRAM_PKGS))))$(PROGRAM_LIBS)
+TEST_CFLAGS = $(eval TEST_CFLAGS := $(call pkg_cflags,$(TEST_PKGS)))$(TEST_CFLAGS)
+TEST_LIBS = $(eval TEST_LIBS := $(call pkg_libs,$(TEST_PKGS)))$(TEST_LIBS)
+
+comma := ,
+SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $(SANFLAGS)
+LDFLAGS := $(SANFLAGS)
+INCLUDES := -Icommon $(addprefix -Ichapters/,$(CHAPTERS)) -Itests/harness
+AR := ar
+
+# Quiet by default ("  CC  common/file.c"); V=1 shows the commands.
+ifeq ($(V),)
+say = @printf '  %-4s %s\n' $(1) $(2);
+endif
+
+# --- helpers ---------------------------------------------------------------
+
+# $(call before,CH): the chapters that come before CH, in order.
+before = $(strip $(call before_in,$(1),$(CHAPTERS)))
+before_in = $(if $(filter $(1),$(firstword $(2))),,$(firstword $(2)) $(call before_in,$(1),$(wordlist 2,$(words $(2)),$(2))))
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+# The solution and program sources of a chapter.
+solution_sources = $(wildcard solutions/$(1)/*.c)
+programs_of = $(patsubst chapters/$(1)/%.c,%,$(wildcard chapters/$(1)/*.c))
+# Exercise ids of a chapter, from the markers in its solutions.
+exercise_ids = $(shell awk -v mode=list -f common/scripts/exercises.awk $(call solution_sources,$(1)) | cut -f1)
+
+# $(call libs_for,CTX,CH): CH's library from CTX after those of the earlier
+# chapters from the solutions, latest first, as a static link needs them.
+libs_for = $(BUILD)/$(1)/lib/$(2).a $(foreach c,$(call reverse,$(call before,$(2))),$(BUILD)/solutions/lib/$(c).a)
+# $(call all_libs,CTX,CH): CH and every earlier chapter, all from CTX.
+all_libs = $(foreach c,$(call reverse,$(call before,$(2)) $(2)),$(BUILD)/$(1)/lib/$(c).a)
+
+COMMON_LIB := $(BUILD)/common/libboxlab.a
+COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(wildcard common/*.c))
+HARNESS_OBJS := $(BUILD)/tests/harness/runner.o $(BUILD)/tests/harness/helpers.o
+GRADE_TOOL := $(BUILD)/tools/grade
+COMMON_TESTS := $(BUILD)/tests/common/run-tests
+
+# --- compiling -------------------------------------------------------------
+
+$(BUILD)/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/prog/%.o: chapters/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) $(TEST_CFLAGS) -DBOXLAB_TOP='"$(CURDIR)"' -c -o $@ $<
+
+$(BUILD)/meta/%.o: $(BUILD)/meta/%.c
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) $(TEST_CFLAGS) -c -o $@ $<
+
+# .SECONDEXPANSION lets the prerequisites name the chapter's sources ($$*).
+.SECONDEXPANSION:
+$(BUILD)/meta/%.c: common/scripts/meta.sh common/scripts/exercises.awk $$(call solution_sources,$$*)
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)common/scripts/meta.sh $* $(call solution_sources,$*) > $@
+
+$(BUILD)/solutions/obj/%.o: solutions/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/exercises/obj/%.o: exercises/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/stub/%.o: $(BUILD)/stub/%.c
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(INCLUDES) -c -o $@ $<
+
+
+$(COMMON_LIB): $(COMMON_OBJS)
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+$(GRADE_TOOL): $(BUILD)/tests/harness/grade.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(COMMON_TESTS): $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/common/*.c)) $(COMMON_LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# --- per chapter: libraries, programs, test runners ------------------------
+# Each template is expanded with $(call) and read with $(eval), once per
+# chapter, program or exercise.
+
+# $(call library_rules,CTX,CH,SOURCE_DIR): CTX/lib/CH.a from CTX/obj/CH/.
+define library_rules
+$(BUILD)/$(1)/lib/$(2).a: $(patsubst solutions/$(2)/%.c,$(BUILD)/$(1)/obj/$(2)/%.o,$(call solution_sources,$(2)))
+	@mkdir -p $$(@D)
+	$$(call say,AR,$$@)$(AR) rcs $$@ $$^
+endef
+
+# $(call program_rules,CTX,CH,PROG): CTX/bin/PROG, everything from CTX,
+# and CTX/grade/CH/PROG, with the earlier chapters from the solutions.
+define program_rules
+$(BUILD)/$(1)/bin/$(3): $(BUILD)/prog/$(2)/$(3).o $(call all_libs,$(1),$(2)) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+
+$(BUILD)/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,$(1),$(2)) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+endef
+
+# $(call runner_rules,CTX,CH): CTX/grade/CH/run-tests, next to the programs.
+define runner_rules
+$(BUILD)/$(1)/grade/$(2)/run-tests: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(2)/*.c)) $(BUILD)/meta/$(2).o $(HARNESS_OBJS) $(call libs_for,$(1),$(2)) $(COMMON_LIB) | $(addprefix $(BUILD)/$(1)/grade/$(2)/,$(call programs_of,$(2)))
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(PROGRAM_LIBS) $$(TEST_LIBS)
+endef
+
+# $(call stub_sources,ID,CH): the solutions of CH with only ID stubbed,
+# as build/stub/ID/obj/CH/*.c, compiled by the pattern rule above.
+define stub_sources
+$(BUILD)/stub/$(1)/obj/$(2)/%.c: solutions/$(2)/%.c common/scripts/exercises.awk
+	@mkdir -p $$(@D)
+	$$(call say,STUB,$$@)awk -v only=$(1) -f common/scripts/exercises.awk $$< > $$@
+endef
+
+$(foreach ch,$(CHAPTERS),\
+  $(foreach ctx,solutions exercises,\
+    $(eval $(call library_rules,$(ctx),$(ch)))\
+    $(eval $(call runner_rules,$(ctx),$(ch)))\
+    $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,$(ctx),$(ch),$(p)))))\
+  $(foreach id,$(call exercise_ids,$(ch)),\
+    $(eval $(call stub_sources,$(id),$(ch)))\
+    $(eval $(call library_rules,stub/$(id),$(ch)))\
+    $(eval $(call runner_rules,stub/$(id),$(ch)))\
+    $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,stub/$(id),$(ch),$(p))))\
+    $(eval STUB_RUNNERS += $(BUILD)/stub/$(id)/grade/$(ch)/run-tests)))
+
+ALL_PROGRAMS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(addprefix $(BUILD)/$(ctx)/bin/,$(call programs_of,$(ch)))))
+ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUILD)/$(ctx)/grade/$(ch)/run-tests))
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- targets ---------------------------------------------------------------
+
+.PHONY: all help check grade test selftest stubcheck exercises exercises-check \
+	demo deps doctor rootfs slides leftovers format clean
+
+## all: build both implementations, their test runners and the tools (-Werror)
+all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
+
+## help: list the targets
+help:
+	@sed -n 's/^## //p' Makefile
+
+## check [CH=NN] [IMPL=exercises|solutions] [V=1]: grade the chapters, write build/IMPL/grade.json
+check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL)
+	@mkdir -p $(BUILD)/$(IMPL)/results
+	@rc=0; for ch in $(SELECTED); do \
+		$(BUILD)/$(IMPL)/grade/$$ch/run-tests $(if $(V),--verbose) \
+			--json $(BUILD)/$(IMPL)/results/$$ch.json || rc=1; \
+	done; \
+	$(GRADE_TOOL) --out $(BUILD)/$(IMPL)/grade.json \
+		$(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/results/$(ch).json) || rc=1; \
+	exit $$rc
+
+## grade SUBMISSION=DIR: grade a student's exercises/ folder with the lab's own tests
+grade:
+	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises" >&2; exit 2; }
+	@common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
+
+## test: the lab's own test (deps, build, full marks, stubs, no leftovers)
+test:
+	@$(MAKE) --no-print-directory deps
+	@common/scripts/selftest.sh
+
+## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points
+stubcheck: $(STUB_RUNNERS) $(GRADE_TOOL)
+	@rc=0; for runner in $(STUB_RUNNERS); do \
+		id=$${runner#$(BUILD)/stub/}; id=$${id%%/*}; \
+		json=$${runner%/run-tests}/results.json; \
+		$$runner --json $$json > $${runner%/run-tests}/output.txt 2>&1; \
+		$(GRADE_TOOL) --expect-stub $$id $$json || rc=1; \
+	done; exit $$rc
+
+## exercises: regenerate exercises/ from the markers in solutions/
+exercises:
+	@for f in $(foreach ch,$(CHAPTERS),$(call solution_sources,$(ch))); do \
+		out=exercises/$${f#solutions/}; mkdir -p $$(dirname $$out); \
+		awk -f common/scripts/exercises.awk $$f > $$out.tmp && mv $$out.tmp $$out || exit 1; \
+	done
+
+## exercises-check: fail if exercises/ differs from what `make exercises` makes
+exercises-check:
+	@rc=0; for f in $(foreach ch,$(CHAPTERS),$(call solution_sources,$(ch))); do \
+		awk -f common/scripts/exercises.awk $$f | cmp -s - exercises/$${f#solutions/} || \
+			{ echo "exercises/$${f#solutions/} is out of date: run make exercises"; rc=1; }; \
+	done; exit $$rc
+
+## demo: build the solutions and run each chapter's programs, narrated
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
+	@common/scripts/demo.sh $(BUILD)/solutions/bin
+
+## deps: install the Debian packages the lab needs (as root)
+deps:
+	@common/scripts/deps.sh
+
+## doctor: what this machine offers the lab, chapter by chapter
+doctor:
+	@common/scripts/doctor.sh
+
+## rootfs: a busybox root filesystem in build/rootfs/busybox
+rootfs:
+	@common/scripts/rootfs.sh build/rootfs/busybox
+
+## slides: render slides/*.md to build/slides/*.html (Marp; npm on first use)
+slides:
+	@common/scripts/slides.sh build/slides
+
+## leftovers: fail if anything with the lab's prefix is left on this host
+leftovers:
+	@common/scripts/leftovers.sh
+
+## format: apply .clang-format to the C sources
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^exercises/')
+	@$(MAKE) --no-print-directory exercises
+
+## clean: remove build/
+clean:
+	rm -rf build

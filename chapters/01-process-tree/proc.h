@@ -1,0 +1,82 @@
+/* proc.h - reading processes from /proc, the kernel's view of them.
+ *
+ * Every process has a directory /proc/PID; its file "stat" is one line
+ * the kernel formats on each read (fs/proc/array.c, do_task_stat()):
+ *
+ *	1191 (bash) S 1 1191 1191 34816 1234 4194304 ...
+ *
+ * ps, pstree and htop are nothing but readers of these files. Every
+ * function here takes PROC_FD, a directory fd on /proc, instead of the
+ * path "/proc": programs pass an fd on the real /proc, tests pass one on a
+ * fixture tree in tests/fixtures/ that looks like it. See proc(5).
+ */
+#ifndef BOXLAB_PROC_H
+#define BOXLAB_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The kernel keeps a 16-byte comm (TASK_COMM_LEN), so 15 characters. We
+ * keep more room so a fixture with a longer name is truncated, not lost. */
+#define PROC_COMM_MAX 64
+
+/* A /proc/PID/stat line is well under 1 KiB; this leaves headroom. */
+#define PROC_STAT_LINE_MAX 1024
+
+/* "This is a kernel thread" in the flags field (include/linux/sched.h). */
+#define PROC_PF_KTHREAD 0x00200000u
+
+/* The fields of /proc/PID/stat that the lab uses, numbered as in proc(5). */
+struct proc_stat {
+	pid_t pid;                    /* (1) process ID */
+	char comm[PROC_COMM_MAX];     /* (2) command name, without the ( ) */
+	char state;                   /* (3) R, S, D, Z (zombie), T, I, ... */
+	pid_t ppid;                   /* (4) parent's PID; 0 for PID 1 and 2 */
+	pid_t pgrp;                   /* (5) process group ID */
+	pid_t session;                /* (6) session ID */
+	unsigned int flags;           /* (9) PF_* flags, see PROC_PF_KTHREAD */
+	long num_threads;             /* (20) threads in this process */
+	unsigned long long starttime; /* (22) start, in clock ticks after boot */
+};
+
+/* Parse one /proc/PID/stat LINE into *ret_stat.
+ * The command name is everything between the first '(' and the LAST ')':
+ * a process may name itself "a) S 1 (b" with prctl(PR_SET_NAME), and a
+ * reader that splits on spaces or stops at the first ')' is fooled. A name
+ * longer than PROC_COMM_MAX - 1 is truncated.
+ * Returns 0, or -EINVAL if LINE does not have the shape of a stat line
+ * (no parentheses, a field that is not a number, fewer than 22 fields). */
+int proc_parse_stat(const char *line, struct proc_stat *ret_stat);
+
+/* Read the stat line of process PID under PROC_FD into BUF (SIZE bytes,
+ * NUL-terminated), in a single read so the line is one consistent snapshot.
+ * Returns the line's length, -ESRCH if the process does not exist (any
+ * more: processes exit between listing /proc and reading it, so callers
+ * must expect this), -EINVAL if PID is not positive, or another -errno. */
+ssize_t proc_read_stat_line(int proc_fd, pid_t pid, char *buf, size_t size);
+
+/* List the PIDs under PROC_FD: the entries whose names are all digits
+ * (/proc also holds "self", "cpuinfo", "sys", ...), in ascending order.
+ * On success *ret_pids is a new array (free() it) of *ret_count PIDs.
+ * Returns 0 or -errno. See opendir(3), readdir(3). */
+int proc_list_pids(int proc_fd, pid_t **ret_pids, size_t *ret_count);
+
+/* Read the stat of PID under PROC_FD: proc_read_stat_line() followed by
+ * proc_parse_stat(). Returns 0, -ESRCH if the process is gone, or -errno. */
+int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat);
+
+/* Take a snapshot of every process under PROC_FD: list the PIDs, then read
+ * each one's stat, skipping those that exit in between. On success
+ * *ret_procs is a new array (free() it) of *ret_count entries in PID order.
+ * Returns 0 or -errno. The snapshot is not atomic: the kernel offers no way
+ * to freeze the process table, so a parent may be gone by the time its
+ * child is read. tree_build() copes with that. */
+int proc_snapshot(int proc_fd, struct proc_stat **ret_procs,
+		  size_t *ret_count);
+
+/* Is this a kernel thread? True when PF_KTHREAD is set, and for kthreadd
+ * (PID 2) and its children on kernels or fixtures that lack the flag. */
+bool proc_is_kernel_thread(const struct proc_stat *stat);
+
+#endif

@@ -1,0 +1,65 @@
+/* die.c - the one place where programs turn an error into a message. */
+#include "die.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Format "prog: MESSAGE[: strerror]\n" and write it in one call, so lines
+ * from concurrent processes do not interleave. err == 0 means no errno. */
+static void report(int err, const char *fmt, va_list args)
+{
+	char line[1024];
+	int len;
+
+	len = snprintf(line, sizeof(line), "%s: ", program_invocation_short_name);
+	len += vsnprintf(line + len, sizeof(line) - len, fmt, args);
+	if (len < (int)sizeof(line) && err != 0)
+		len += snprintf(line + len, sizeof(line) - len, ": %s",
+				strerror(err < 0 ? -err : err));
+	if (len >= (int)sizeof(line) - 1)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	fflush(stdout);
+	fwrite(line, 1, len, stderr);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	report(0, fmt, args);
+	va_end(args);
+	exit(EXIT_FAILURE);
+}
+
+void die_errno(int err, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	report(err, fmt, args);
+	va_end(args);
+	exit(EXIT_FAILURE);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	report(0, fmt, args);
+	va_end(args);
+}
+
+void warn_errno(int err, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	report(err, fmt, args);
+	va_end(args);
+}

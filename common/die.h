@@ -1,0 +1,31 @@
+/* die.h - error reporting for programs (never for library code).
+ *
+ * Library functions return -errno and never print; only a program's main()
+ * and the command-line code around it report errors, always in one shape:
+ *
+ *	ptree: read /proc/42/stat: No such file or directory
+ *
+ * The program name is glibc's program_invocation_short_name, so the prefix
+ * is right whatever name the binary was started under.
+ */
+#ifndef BOXLAB_DIE_H
+#define BOXLAB_DIE_H
+
+#include <stdnoreturn.h>
+
+/* Print "prog: MESSAGE\n" on stderr and exit with status 1. Does not return. */
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "prog: MESSAGE: strerror(err)\n" and exit 1. err is a positive or a
+ * negative errno value (library functions return -errno). Does not return. */
+noreturn void die_errno(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "prog: MESSAGE\n" on stderr and carry on. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "prog: MESSAGE: strerror(err)\n" and carry on. */
+void warn_errno(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,36 @@
+/* file.h - read and write whole files, relative to a directory fd.
+ *
+ * Every function takes a directory file descriptor first, like openat(2):
+ * pass AT_FDCWD for ordinary paths, or an fd on /proc (or on a fixture tree
+ * that looks like /proc) so the same code reads the real kernel in programs
+ * and a fake one in tests. All descriptors are opened O_CLOEXEC.
+ */
+#ifndef BOXLAB_FILE_H
+#define BOXLAB_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read the whole of DIRFD/PATH into a new NUL-terminated buffer.
+ * On success stores it in *ret_data (free() it) and its length, without
+ * the NUL, in *ret_len (may be NULL). Works on /proc and sysfs files, whose
+ * size stat(2) reports as 0. Returns 0 or -errno (-ENOENT, -EACCES, ...). */
+int file_read_all(int dirfd, const char *path, char **ret_data,
+		  size_t *ret_len);
+
+/* Read DIRFD/PATH into BUF of SIZE bytes and NUL-terminate it.
+ * Returns the number of bytes read (without the NUL), -EFBIG if the file
+ * does not fit in SIZE - 1 bytes, or -errno. One read(2) of a /proc file
+ * is one consistent snapshot, which is why this reads in one call when it
+ * can. See proc(5). */
+ssize_t file_read_buf(int dirfd, const char *path, char *buf, size_t size);
+
+/* Write LEN bytes of DATA to DIRFD/PATH, which must exist (O_WRONLY, no
+ * O_CREAT, no O_TRUNC: the way cgroup and /proc control files are
+ * written). Retries short writes. Returns 0 or -errno. */
+int file_write_all(int dirfd, const char *path, const void *data, size_t len);
+
+/* Like file_write_all() with a NUL-terminated string. */
+int file_write_string(int dirfd, const char *path, const char *text);
+
+#endif

@@ -1,0 +1,321 @@
+/* test_proc.c - exercises 1.1 to 1.3: reading processes from /proc.
+ *
+ * Fixture trees live in tests/fixtures/: stat/ holds single stat lines
+ * (tricky command names, broken lines), proc-basic/ a small fake /proc
+ * with a vanished process (555: a directory without stat) and an orphan
+ * whose parent (666) is missing.
+ */
+#include "harness.h"
+
+#include "file.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Parse fixture stat/NAME, failing the test on any error. */
+static struct proc_stat parse_fixture(const char *name)
+{
+	struct proc_stat stat;
+	char path[256];
+	char *line;
+	int ret;
+
+	snprintf(path, sizeof(path), "stat/%s", name);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, test_fixture(path), &line, NULL), 0);
+	ret = proc_parse_stat(line, &stat);
+	free(line);
+	ck_assert_ok(ret, "proc_parse_stat");
+	return stat;
+}
+
+START_TEST(parse_plain_line)
+{
+	struct proc_stat stat = parse_fixture("bash.stat");
+
+	ck_assert_int_eq(stat.pid, 1191);
+	ck_assert_str_eq(stat.comm, "bash");
+	ck_assert_int_eq(stat.state, 'S');
+	ck_assert_int_eq(stat.ppid, 1);
+	ck_assert_int_eq(stat.pgrp, 1191);
+	ck_assert_int_eq(stat.session, 1191);
+	ck_assert_uint_eq(stat.flags, 4194304);
+	ck_assert_int_eq(stat.num_threads, 1);
+	ck_assert_uint_eq(stat.starttime, 12345);
+}
+END_TEST
+
+/* The name "a) S 1 (b" makes "4242 (a) S 1 (b) R 101 ...": a parser that
+ * stops at the first ')' reads state 'S' and PPID 1. */
+START_TEST(parse_name_with_parentheses)
+{
+	struct proc_stat stat = parse_fixture("parentheses.stat");
+
+	ck_assert_str_eq(stat.comm, "a) S 1 (b");
+	ck_assert_int_eq(stat.pid, 4242);
+	ck_assert_msg(stat.state == 'R',
+		      "state: expected 'R', got '%c' (stopped at the first ')'?)",
+		      stat.state);
+	ck_assert_int_eq(stat.ppid, 101);
+	ck_assert_int_eq(stat.num_threads, 3);
+}
+END_TEST
+
+START_TEST(parse_unusual_names)
+{
+	static const struct {
+		const char *file, *comm;
+		pid_t ppid;
+	} cases[] = {
+		{ "spaces.stat", "Web Content", 30 },
+		{ "newline.stat", "two\nlines", 30 },
+		{ "empty-name.stat", "", 30 },
+		{ "smileys.stat", ":-) (-:", 30 },
+		{ "kthread.stat", "kthreadd", 0 },
+	};
+	struct proc_stat stat;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stat = parse_fixture(cases[i].file);
+		ck_assert_msg(!strcmp(stat.comm, cases[i].comm),
+			      "%s: expected comm \"%s\", got \"%s\"",
+			      cases[i].file, cases[i].comm, stat.comm);
+		ck_assert_msg(stat.ppid == cases[i].ppid,
+			      "%s: expected ppid %d, got %d", cases[i].file,
+			      cases[i].ppid, stat.ppid);
+	}
+	stat = parse_fixture("long-name.stat");
+	ck_assert_uint_eq(strlen(stat.comm), PROC_COMM_MAX - 1);
+	ck_assert_int_eq(stat.ppid, 30);
+}
+END_TEST
+
+START_TEST(parse_rejects_garbage)
+{
+	static const char *const bad[] = {
+		"bad-no-parentheses.stat", "bad-short.stat",
+		"bad-letters.stat", "bad-pid.stat",
+		"bad-empty.stat", "bad-reversed.stat",
+	};
+	struct proc_stat stat;
+	char path[256], *line;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "stat/%s", bad[i]);
+		ck_assert_int_eq(file_read_all(AT_FDCWD, test_fixture(path),
+					       &line, NULL), 0);
+		ret = proc_parse_stat(line, &stat);
+		free(line);
+		ck_assert_err(ret, -EINVAL, bad[i]);
+	}
+}
+END_TEST
+
+/* The real kernel: this test process, init and kthreadd. */
+START_TEST(parse_real_processes)
+{
+	struct proc_stat stat;
+	char line[PROC_STAT_LINE_MAX];
+
+	ck_assert_int_eq(prctl(PR_SET_NAME, "b0x) (lab"), 0);
+	ck_assert_int_gt(file_read_buf(AT_FDCWD, "/proc/self/stat", line,
+				       sizeof(line)), 0);
+	ck_assert_ok(proc_parse_stat(line, &stat), "proc_parse_stat(self)");
+	ck_assert_int_eq(stat.pid, getpid());
+	ck_assert_int_eq(stat.ppid, getppid());
+	ck_assert_str_eq(stat.comm, "b0x) (lab");
+	ck_assert_int_eq(stat.state, 'R');
+
+	ck_assert_int_gt(file_read_buf(AT_FDCWD, "/proc/2/stat", line,
+				       sizeof(line)), 0);
+	ck_assert_ok(proc_parse_stat(line, &stat), "proc_parse_stat(2)");
+	ck_assert_int_eq(stat.ppid, 0);
+	ck_assert_msg(stat.flags & PROC_PF_KTHREAD, "PID 2 lacks PF_KTHREAD");
+}
+END_TEST
+
+START_TEST(read_line_from_fixture)
+{
+	int proc_fd = test_open_fixture("proc-basic");
+	char line[PROC_STAT_LINE_MAX], *expected;
+	size_t expected_len;
+	ssize_t len;
+
+	ck_assert_int_eq(file_read_all(proc_fd, "101/stat", &expected,
+				       &expected_len), 0);
+	len = proc_read_stat_line(proc_fd, 101, line, sizeof(line));
+	ck_assert_ok(len, "proc_read_stat_line(101)");
+	ck_assert_int_eq(len, expected_len);
+	ck_assert_str_eq(line, expected);
+	free(expected);
+	len = proc_read_stat_line(proc_fd, 0, line, sizeof(line));
+	ck_assert_err(len, -EINVAL, "PID 0");
+	close(proc_fd);
+}
+END_TEST
+
+/* A process that is gone, three ways: a /proc directory without stat (the
+ * fixture's 555), a PID nobody has, and a child we just reaped. */
+START_TEST(read_line_of_vanished_process)
+{
+	int proc_fd = test_open_fixture("proc-basic");
+	char line[PROC_STAT_LINE_MAX];
+	ssize_t ret;
+	pid_t child;
+
+	ret = proc_read_stat_line(proc_fd, 555, line, sizeof(line));
+	ck_assert_err(ret, -ESRCH, "PID 555 (a directory without stat)");
+	ret = proc_read_stat_line(proc_fd, 99999, line, sizeof(line));
+	ck_assert_err(ret, -ESRCH, "PID 99999 (no directory)");
+	close(proc_fd);
+
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ret = proc_read_stat_line(proc_fd, child, line, sizeof(line));
+	ck_assert_err(ret, -ESRCH, "a reaped child");
+	close(proc_fd);
+}
+END_TEST
+
+START_TEST(read_line_real_self)
+{
+	int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char line[PROC_STAT_LINE_MAX], expected[32];
+	ssize_t len;
+
+	len = proc_read_stat_line(proc_fd, getpid(), line, sizeof(line));
+	ck_assert_ok(len, "proc_read_stat_line(getpid())");
+	snprintf(expected, sizeof(expected), "%d (", (int)getpid());
+	ck_assert_msg(strncmp(line, expected, strlen(expected)) == 0,
+		      "expected a line starting \"%s\", got \"%.40s\"", expected,
+		      line);
+	ck_assert_int_eq(len, strlen(line));
+	len = proc_read_stat_line(proc_fd, getpid(), line, 8);
+	ck_assert_err(len, -EFBIG, "an 8-byte buffer");
+	close(proc_fd);
+}
+END_TEST
+
+/* List fixture proc-basic; fail on error. */
+static size_t list_fixture(int proc_fd, pid_t **ret_pids)
+{
+	size_t count;
+
+	ck_assert_ok(proc_list_pids(proc_fd, ret_pids, &count), "proc_list_pids");
+	return count;
+}
+
+START_TEST(list_fixture_pids)
+{
+	static const pid_t expected[] = { 1, 2, 3, 4, 100, 101, 102, 555, 777, 4242 };
+	int proc_fd = test_open_fixture("proc-basic");
+	size_t count, i;
+	pid_t *pids;
+
+	count = list_fixture(proc_fd, &pids);
+	ck_assert_msg(count == sizeof(expected) / sizeof(expected[0]),
+		      "expected 10 PIDs (not self, sys, cpuinfo, 12abc), got %zu",
+		      count);
+	for (i = 0; i < count; i++)
+		ck_assert_msg(pids[i] == expected[i],
+			      "PID %zu: expected %d, got %d (sorted?)", i,
+			      expected[i], pids[i]);
+	free(pids);
+	close(proc_fd);
+}
+END_TEST
+
+/* proc_fd still works after the call: the list must not consume it. */
+START_TEST(list_keeps_callers_fd)
+{
+	int proc_fd = test_open_fixture("proc-basic");
+	pid_t *first, *second;
+	size_t n1, n2;
+	struct stat st;
+
+	n1 = list_fixture(proc_fd, &first);
+	ck_assert_msg(fstat(proc_fd, &st) == 0, "proc_fd was closed");
+	n2 = list_fixture(proc_fd, &second);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(first, second, n1 * sizeof(pid_t)), 0);
+	ck_assert_int_ge(fcntl(proc_fd, F_GETFD), 0);
+	free(first);
+	free(second);
+	close(proc_fd);
+}
+END_TEST
+
+static bool contains(const pid_t *pids, size_t count, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* The real /proc: init, us, our parent, and a child that comes and goes. */
+START_TEST(list_real_processes)
+{
+	int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int gate[2];
+	size_t count, i;
+	pid_t *pids, child;
+	char byte;
+
+	ck_assert_int_eq(pipe2(gate, O_CLOEXEC), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(gate[1]);
+		_exit(read(gate[0], &byte, 1) < 0);
+	}
+	count = list_fixture(proc_fd, &pids);
+	ck_assert(contains(pids, count, 1));
+	ck_assert(contains(pids, count, getpid()));
+	ck_assert(contains(pids, count, getppid()));
+	ck_assert_msg(contains(pids, count, child), "new child %d not listed",
+		      child);
+	for (i = 1; i < count; i++)
+		ck_assert_msg(pids[i - 1] < pids[i], "not sorted at %zu", i);
+	free(pids);
+
+	close(gate[1]);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	count = list_fixture(proc_fd, &pids);
+	ck_assert_msg(!contains(pids, count, child), "reaped child %d listed",
+		      child);
+	free(pids);
+	close(proc_fd);
+}
+END_TEST
+
+const struct graded_test proc_tests[] = {
+	GRADED("1.1", parse_plain_line),
+	GRADED("1.1", parse_name_with_parentheses),
+	GRADED("1.1", parse_unusual_names),
+	GRADED("1.1", parse_rejects_garbage),
+	GRADED("1.1", parse_real_processes),
+	GRADED("1.2", read_line_from_fixture),
+	GRADED("1.2", read_line_of_vanished_process),
+	GRADED("1.2", read_line_real_self),
+	GRADED("1.3", list_fixture_pids),
+	GRADED("1.3", list_keeps_callers_fd),
+	GRADED("1.3", list_real_processes),
+	{ 0 },
+};

@@ -1,0 +1,247 @@
+/* test_ptree.c - the programs ptree and orphan, run as a user would.
+ *
+ * These need every exercise of the chapter, so they carry no points;
+ * they must pass for the solutions.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Run a program of this chapter with up to four arguments. */
+static void run(struct run_result *result, const char *program,
+		const char *arg1, const char *arg2, const char *arg3)
+{
+	char *argv[] = { (char *)test_program(program), (char *)arg1,
+			 (char *)arg2, (char *)arg3, NULL };
+
+	test_run(argv, result);
+}
+
+static void assert_exit(const struct run_result *result, int expected)
+{
+	ck_assert_msg(test_exit_status(result) == expected,
+		      "expected exit status %d, got %d; stderr: %s", expected,
+		      test_exit_status(result), result->err);
+}
+
+/* The fixture tree gives a known answer, kept in proc-basic.expected. */
+START_TEST(ptree_draws_fixture_tree)
+{
+	struct run_result result;
+	char *expected, path[512];
+	FILE *file;
+	size_t size = 0;
+
+	run(&result, "ptree", "--proc", test_fixture("proc-basic"), NULL);
+	assert_exit(&result, 0);
+	snprintf(path, sizeof(path), "%s", test_fixture("proc-basic.expected"));
+	file = fopen(path, "re");
+	ck_assert_ptr_nonnull(file);
+	ck_assert_int_ne(getdelim(&expected, &size, '\0', file), -1);
+	fclose(file);
+	ck_assert_msg(strcmp(result.out, expected) == 0,
+		      "expected:\n%s\ngot:\n%s", expected, result.out);
+	free(expected);
+	test_run_free(&result);
+}
+END_TEST
+
+/* On the real /proc, PID 1 is the first root, whatever its name. */
+START_TEST(ptree_starts_at_pid1)
+{
+	struct run_result result;
+
+	run(&result, "ptree", "-K", NULL, NULL);
+	assert_exit(&result, 0);
+	ck_assert_msg(strstr(result.out, "(1)\n") ==
+			      strchr(result.out, '\n') - 3,
+		      "first line is not PID 1: %.80s", result.out);
+	ck_assert_msg(!strstr(result.out, "[kthreadd](2)"),
+		      "-K still shows kthreadd");
+	test_run_free(&result);
+}
+END_TEST
+
+/* Our ancestry, from /proc/PID/status (not the code under test): this
+ * process first, PID 1 last. Returns the number of entries. */
+static int ancestry(pid_t *chain, int max)
+{
+	char path[64], line[256];
+	pid_t pid = getpid(), ppid;
+	int depth = 0;
+	FILE *status;
+
+	while (pid > 0 && depth < max) {
+		chain[depth++] = pid;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		status = fopen(path, "re");
+		ck_assert_ptr_nonnull(status);
+		ppid = 0;
+		while (fgets(line, sizeof(line), status))
+			sscanf(line, "PPid: %d", &ppid);
+		fclose(status);
+		pid = ppid;
+	}
+	return depth;
+}
+
+/* ptree -p OURPID: init, each of our ancestors, us, and ptree below us. */
+START_TEST(ptree_shows_own_ancestry)
+{
+	struct run_result result;
+	char focus[16], needle[32];
+	const char *at, *previous;
+	pid_t chain[64];
+	int depth = ancestry(chain, 64), i;
+
+	snprintf(focus, sizeof(focus), "%d", (int)getpid());
+	run(&result, "ptree", "-p", focus, NULL);
+	assert_exit(&result, 0);
+	previous = result.out;
+	for (i = depth - 1; i >= 0; i--) {
+		snprintf(needle, sizeof(needle), "(%d)\n", (int)chain[i]);
+		at = strstr(result.out, needle);
+		ck_assert_msg(at && at >= previous,
+			      "ancestor %d missing or out of order in:\n%s",
+			      (int)chain[i], result.out);
+		previous = at;
+	}
+	ck_assert_msg(strstr(previous, "ptree("), "ptree itself not below us");
+	test_run_free(&result);
+}
+END_TEST
+
+START_TEST(ptree_writes_dot)
+{
+	struct run_result result;
+
+	run(&result, "ptree", "--dot", "--proc", test_fixture("proc-basic"));
+	assert_exit(&result, 0);
+	ck_assert_msg(strncmp(result.out, "digraph ptree {", 15) == 0,
+		      "not a digraph: %.40s", result.out);
+	ck_assert_ptr_nonnull(strstr(result.out, "\t100 -> 101;\n"));
+	ck_assert_ptr_nonnull(strstr(result.out, "label=\"a) S 1 (b(4242)\""));
+	test_run_free(&result);
+}
+END_TEST
+
+/* Wrong input: one clear line on stderr and a non-zero status. */
+START_TEST(ptree_rejects_bad_input)
+{
+	static const struct {
+		const char *args[3];
+		int status;
+		const char *message;
+	} cases[] = {
+		{ { "-p", "abc", NULL }, 1, "ptree: -p abc: not a process ID\n" },
+		{ { "-p", "0", NULL }, 1, "ptree: -p 0: not a process ID\n" },
+		{ { "--proc", "/nonexistent", NULL }, 1,
+		  "ptree: open /nonexistent: No such file or directory\n" },
+		{ { "extra", NULL, NULL }, 1,
+		  "ptree: unexpected argument 'extra' (try ptree --help)\n" },
+		{ { "--bogus", NULL, NULL }, 2, "unrecognized option" },
+	};
+	struct run_result result;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run(&result, "ptree", cases[i].args[0], cases[i].args[1],
+		    cases[i].args[2]);
+		assert_exit(&result, cases[i].status);
+		ck_assert_msg(strstr(result.err, cases[i].message),
+			      "%s %s: expected \"%s\" on stderr, got \"%s\"",
+			      cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "",
+			      cases[i].message, result.err);
+		ck_assert_str_eq(result.out, "");
+		test_run_free(&result);
+	}
+	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "-p");
+	assert_exit(&result, 2);
+	test_run_free(&result);
+}
+END_TEST
+
+START_TEST(ptree_focus_on_missing_pid)
+{
+	struct run_result result;
+
+	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "-p4000");
+	assert_exit(&result, 1);
+	ck_assert_ptr_nonnull(
+		strstr(result.err, "ptree: -p 4000: no such process in "));
+	test_run_free(&result);
+}
+END_TEST
+
+/* "child  N: my parent exited; my parent is now P (comm)" -> P */
+static pid_t adopter(const char *out)
+{
+	const char *at = strstr(out, "my parent is now ");
+	int pid = 0;
+
+	ck_assert_msg(at, "no \"my parent is now\" in:\n%s", out);
+	sscanf(at, "my parent is now %d", &pid);
+	return pid;
+}
+
+START_TEST(orphan_is_adopted)
+{
+	struct run_result result;
+	int old_parent = 0, i, depth;
+	pid_t new_parent, chain[64];
+	const char *at;
+
+	run(&result, "orphan", NULL, NULL, NULL);
+	assert_exit(&result, 0);
+	at = strstr(result.out, "my parent is ");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(sscanf(at, "my parent is %d", &old_parent), 1);
+	new_parent = adopter(result.out);
+	ck_assert_int_ne(new_parent, old_parent);
+	/* PID 1, or a subreaper above us (some CI runners have one): either
+	 * way one of this test's ancestors. */
+	depth = ancestry(chain, 64);
+	for (i = 0; i < depth && chain[i] != new_parent; i++)
+		;
+	ck_assert_msg(i < depth, "adopted by %d, not one of our ancestors:\n%s",
+		      (int)new_parent, result.out);
+	ck_assert_ptr_null(strstr(result.out, "reaped my adopted"));
+	test_run_free(&result);
+}
+END_TEST
+
+START_TEST(orphan_is_adopted_by_subreaper)
+{
+	struct run_result result;
+	int grandparent = 0;
+
+	run(&result, "orphan", "--subreaper", NULL, NULL);
+	assert_exit(&result, 0);
+	ck_assert_int_eq(sscanf(result.out, "grandparent %d:", &grandparent), 1);
+	ck_assert_msg(adopter(result.out) == grandparent,
+		      "expected adoption by the subreaper %d:\n%s", grandparent,
+		      result.out);
+	ck_assert_ptr_nonnull(strstr(result.out, "reaped my adopted grandchild"));
+	test_run_free(&result);
+
+	run(&result, "orphan", "--bogus", NULL, NULL);
+	assert_exit(&result, 1);
+	ck_assert_str_eq(result.err, "orphan: usage: orphan [--subreaper]\n");
+	test_run_free(&result);
+}
+END_TEST
+
+const struct graded_test ptree_tests[] = {
+	PROGRAM(ptree_draws_fixture_tree),
+	PROGRAM(ptree_starts_at_pid1),
+	PROGRAM(ptree_shows_own_ancestry),
+	PROGRAM(ptree_writes_dot),
+	PROGRAM(ptree_rejects_bad_input),
+	PROGRAM(ptree_focus_on_missing_pid),
+	PROGRAM(orphan_is_adopted),
+	PROGRAM(orphan_is_adopted_by_subreaper),
+	{ 0 },
+};

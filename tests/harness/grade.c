@@ -1,0 +1,201 @@
+/* grade.c - merge chapter results into one grade, or check a stub.
+ *
+ *	grade --out grade.json RESULTS.json...
+ *		print the total over the chapters and write grade.json in
+ *		Gradescope's results.json shape (score, max_score, tests[]).
+ *		Exits 1 if any test failed.
+ *
+ *	grade --expect-stub ID RESULTS.json
+ *		the lab's own check: with only exercise ID's stub in place,
+ *		every test of ID must fail and every other graded test pass,
+ *		so the stub loses exactly ID's points. Exits 1 otherwise.
+ *
+ *	grade --expect full|zero grade.json
+ *		full: every test passed, program tests included (the
+ *		solutions); zero: every graded test failed (the untouched
+ *		exercises). Exits 1 otherwise.
+ *
+ * RESULTS.json files are what run-tests --json writes.
+ */
+#include "die.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The points of exercise ID in RESULTS, and how many tests it has. */
+static int exercise_points(json_t *results, const char *id, int *ret_tests)
+{
+	json_t *ex, *test;
+	size_t i;
+	int points = 0;
+
+	json_array_foreach(json_object_get(results, "exercises"), i, ex)
+		if (!strcmp(json_string_value(json_object_get(ex, "id")), id))
+			points = json_integer_value(json_object_get(ex, "points"));
+	*ret_tests = 0;
+	json_array_foreach(json_object_get(results, "tests"), i, test) {
+		const char *of = json_string_value(json_object_get(test, "exercise"));
+
+		if (of && !strcmp(of, id))
+			++*ret_tests;
+	}
+	return points;
+}
+
+static json_t *load(const char *path)
+{
+	json_error_t error;
+	json_t *root = json_load_file(path, 0, &error);
+
+	if (!root)
+		die("%s:%d: %s", path, error.line, error.text);
+	if (!json_is_array(json_object_get(root, "tests")) ||
+	    !json_is_array(json_object_get(root, "exercises")))
+		die("%s: not a run-tests result (no tests/exercises arrays)",
+		    path);
+	return root;
+}
+
+/* Append one chapter's tests to the Gradescope TESTS array; add to the
+ * score and the maximum; count failures. */
+static void add_chapter(json_t *results, json_t *tests, double *score,
+			double *max_score, int *failures)
+{
+	const char *id, *status, *chapter;
+	char name[256];
+	json_t *test;
+	double worth;
+	size_t i;
+	int count;
+
+	chapter = json_string_value(json_object_get(results, "chapter"));
+	json_array_foreach(json_object_get(results, "tests"), i, test) {
+		id = json_string_value(json_object_get(test, "exercise"));
+		status = json_string_value(json_object_get(test, "status"));
+		worth = id ? (double)exercise_points(results, id, &count) / count
+			   : 0;
+		*max_score += worth;
+		if (!strcmp(status, "passed"))
+			*score += worth;
+		else if (!strcmp(status, "failed"))
+			++*failures;
+		snprintf(name, sizeof(name), "%s %s: %s", chapter,
+			 id ? id : "program",
+			 json_string_value(json_object_get(test, "name")));
+		json_array_append_new(
+			tests,
+			json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name,
+				  "score", !strcmp(status, "passed") ? worth : 0.0,
+				  "max_score", worth, "status",
+				  !strcmp(status, "passed") ? "passed" : "failed",
+				  "output",
+				  json_string_value(json_object_get(test, "message"))));
+	}
+}
+
+static int merge(const char *out_path, char **paths, int count)
+{
+	json_t *tests = json_array(), *grade, *results;
+	double score = 0, max_score = 0;
+	int i, failures = 0;
+
+	for (i = 0; i < count; i++) {
+		results = load(paths[i]);
+		add_chapter(results, tests, &score, &max_score, &failures);
+		json_decref(results);
+	}
+	grade = json_pack("{s:f, s:f, s:o}", "score", score, "max_score",
+			  max_score, "tests", tests);
+	if (json_dump_file(grade, out_path, JSON_INDENT(2)) < 0)
+		die("cannot write %s", out_path);
+	json_decref(grade);
+	printf("\nGrade: %.1f/%.0f points in %d chapter%s; %d test%s failed "
+	       "(details in %s)\n",
+	       score, max_score, count, count == 1 ? "" : "s", failures,
+	       failures == 1 ? "" : "s", out_path);
+	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* With only ID stubbed: ID's tests fail, every other graded test passes.
+ * Program tests are not judged: they need every exercise. */
+static int expect_stub(const char *id, const char *path)
+{
+	json_t *results = load(path), *test;
+	int kept_passing = 0, others_failing = 0, tests, points;
+	const char *of, *status, *name;
+	size_t i;
+
+	points = exercise_points(results, id, &tests);
+	json_array_foreach(json_object_get(results, "tests"), i, test) {
+		of = json_string_value(json_object_get(test, "exercise"));
+		status = json_string_value(json_object_get(test, "status"));
+		name = json_string_value(json_object_get(test, "name"));
+		if (!of)
+			continue;
+		if (!strcmp(of, id) && strcmp(status, "failed")) {
+			printf("stub %s: test %s %s with the stub in place\n", id,
+			       name, status);
+			kept_passing++;
+		} else if (strcmp(of, id) && strcmp(status, "passed")) {
+			printf("stub %s: test %s of exercise %s %s\n", id, name,
+			       of, status);
+			others_failing++;
+		}
+	}
+	json_decref(results);
+	if (tests == 0 || kept_passing || others_failing) {
+		printf("stub %s: FAIL (%d of its %d tests did not fail, %d "
+		       "other tests did not pass)\n",
+		       id, kept_passing, tests, others_failing);
+		return EXIT_FAILURE;
+	}
+	printf("stub %s: ok, loses exactly its %d points (%d tests)\n", id,
+	       points, tests);
+	return EXIT_SUCCESS;
+}
+
+/* Every test of a merged grade.json passed (FULL), or every graded one
+ * (max_score > 0) failed (!FULL). */
+static int expect_all(bool full, const char *path)
+{
+	json_error_t error;
+	json_t *grade = json_load_file(path, 0, &error), *test;
+	const char *want = full ? "passed" : "failed", *status;
+	int wrong = 0;
+	size_t i;
+
+	if (!grade)
+		die("%s:%d: %s", path, error.line, error.text);
+	json_array_foreach(json_object_get(grade, "tests"), i, test) {
+		status = json_string_value(json_object_get(test, "status"));
+		if (!full && json_real_value(json_object_get(test, "max_score")) == 0)
+			continue;
+		if (strcmp(status, want)) {
+			printf("expected %s: %s %s (%s)\n", want,
+			       json_string_value(json_object_get(test, "name")),
+			       status,
+			       json_string_value(json_object_get(test, "output")));
+			wrong++;
+		}
+	}
+	if (json_array_size(json_object_get(grade, "tests")) == 0)
+		wrong++;
+	json_decref(grade);
+	return wrong ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--expect") &&
+	    (!strcmp(argv[2], "full") || !strcmp(argv[2], "zero")))
+		return expect_all(!strcmp(argv[2], "full"), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "--expect-stub"))
+		return expect_stub(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "--out"))
+		return merge(argv[2], argv + 3, argc - 3);
+	die("usage: grade --out FILE RESULTS.json... | --expect-stub ID "
+	    "RESULTS.json | --expect full|zero GRADE.json");
+}

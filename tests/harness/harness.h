@@ -1,0 +1,106 @@
+/* harness.h - what every chapter's Check suite uses.
+ *
+ * A chapter's tests are ordinary Check tests, listed in a table that says
+ * which exercise each one grades:
+ *
+ *	START_TEST(parse_name_with_parentheses) { ... } END_TEST
+ *
+ *	const struct graded_test proc_tests[] = {
+ *		GRADED("1.1", parse_name_with_parentheses),
+ *		PROGRAM(ptree_shows_own_ancestry),
+ *		{ 0 }
+ *	};
+ *
+ * GRADED tests earn the exercise's points (from the BEGIN EXERCISE marker
+ * in solutions/, shared evenly among its tests) and may depend on that
+ * exercise alone. PROGRAM tests run a whole program, so they need every
+ * exercise of the chapter; they carry no points but must pass for the
+ * solutions. The runner (runner.c) gives each test its own TCase named
+ * after it, runs it in a forked child with a timeout, and grades.
+ */
+#ifndef BOXLAB_HARNESS_H
+#define BOXLAB_HARNESS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct graded_test {
+	const char *exercise; /* "1.1", or NULL for a PROGRAM test */
+	const char *name;     /* the test function's name */
+	const TTest *test;    /* what START_TEST defined */
+	int exit_value;       /* expected exit status (tcase_add_exit_test) */
+	int signal;           /* expected signal (..._raise_signal), or 0 */
+	int timeout;          /* seconds; 0 means the default of 10 */
+};
+
+/* START_TEST(fn) defines the TTest fn_ttest and a pointer fn to it; only
+ * &fn_ttest is a constant a static table may hold. The sizeof() tells the
+ * compiler the pointer is used, without evaluating it. */
+#define GRADED(id, fn)                                                   \
+	{ .exercise = (id), .name = #fn,                                 \
+	  .test = &fn##_ttest + 0 * sizeof(fn) }
+#define PROGRAM(fn) GRADED(NULL, fn)
+
+/* What a chapter's suite.c provides: its tables, NULL-terminated. */
+extern const struct graded_test *const chapter_tests[];
+
+/* Generated from the markers in solutions/ (build/meta/NN.c). */
+struct exercise_info {
+	const char *id;     /* "1.1" */
+	const char *title;  /* "Parse /proc/PID/stat" */
+	int points;         /* points for passing all its tests */
+};
+extern const char chapter_name[];
+extern const struct exercise_info chapter_exercises[];
+
+/* Skip the calling test with "skipped: needs root" unless euid is 0. */
+void test_needs_root(void);
+
+/* Skip the calling test, giving REASON ("needs root"). Does not return. */
+void test_skip(const char *reason) __attribute__((noreturn));
+
+/* The path of fixture NAME under tests/fixtures/ (static buffer). */
+const char *test_fixture(const char *name);
+
+/* Open fixture NAME as a directory fd (O_CLOEXEC); fails the test if it
+ * cannot. */
+int test_open_fixture(const char *name);
+
+/* The path of program NAME as built for this grading run. */
+const char *test_program(const char *name);
+
+/* Fail the test when RET is negative, with a message a student can act
+ * on: "exercise 1.1 is not implemented yet" when a stub was reached, else
+ * "WHAT failed: strerror(-RET)". */
+#define ck_assert_ok(ret, what) test_assert_ok((ret), (what), __FILE__, __LINE__)
+void test_assert_ok(long ret, const char *what, const char *file, int line);
+
+/* Fail the test unless RET is the error EXPECTED (a negative errno), with
+ * "WHAT: expected -ESRCH (No such process), got 12". */
+#define ck_assert_err(ret, expected, what) \
+	test_assert_err((ret), (expected), (what), __FILE__, __LINE__)
+void test_assert_err(long ret, int expected, const char *what,
+		     const char *file, int line);
+
+/* The result of running a program to completion. */
+struct run_result {
+	int status;   /* as from waitpid(2) */
+	char *out;    /* everything it wrote on stdout, NUL-terminated */
+	char *err;    /* everything it wrote on stderr */
+};
+
+/* Run ARGV (argv[0] a path) with stdin from /dev/null, capture its output
+ * and wait for it. Fails the test if it cannot be started. The program
+ * gets SIGKILL if the test process dies first (PR_SET_PDEATHSIG), so a
+ * test that times out leaves nothing running. */
+void test_run(char *const argv[], struct run_result *ret_result);
+
+/* Free what test_run() allocated. Accepts NULL. */
+void test_run_free(struct run_result *result);
+
+/* The exit status of a result, or -1 if it did not exit normally. */
+int test_exit_status(const struct run_result *result);
+
+#endif

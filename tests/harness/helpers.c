@@ -1,0 +1,201 @@
+/* helpers.c - the functions tests call: skips, fixtures, programs. */
+#include "harness.h"
+
+#include "exercise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef BOXLAB_TOP
+#error "BOXLAB_TOP must name the lab's top directory"
+#endif
+
+/* Skips travel to the runner as a line on the fd named by BOXLAB_SKIP_FD,
+ * then the test exits with 77, the status runner.c reads as "skipped".
+ * Check runs one forked test at a time, so lines arrive in test order. */
+void test_skip(const char *reason)
+{
+	const char *fd_text = getenv("BOXLAB_SKIP_FD");
+	char line[256];
+	int len;
+
+	if (fd_text) {
+		len = snprintf(line, sizeof(line), "%s\n", reason);
+		if (write(atoi(fd_text), line, len) < 0)
+			_exit(1);
+	}
+	_exit(77);
+}
+
+void test_needs_root(void)
+{
+	if (geteuid() != 0)
+		test_skip("needs root");
+}
+
+const char *test_fixture(const char *name)
+{
+	static char path[PATH_MAX];
+	const char *top = getenv("BOXLAB_TOP");
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/%s",
+		 top ? top : BOXLAB_TOP, name);
+	return path;
+}
+
+int test_open_fixture(const char *name)
+{
+	const char *path = test_fixture(name);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	ck_assert_msg(fd >= 0, "cannot open fixture %s: %s", path,
+		      strerror(errno));
+	return fd;
+}
+
+/* Programs sit next to the test binary unless BOXLAB_BIN says otherwise. */
+const char *test_program(const char *name)
+{
+	static char path[2 * PATH_MAX];
+	const char *bin = getenv("BOXLAB_BIN");
+	char self[PATH_MAX];
+	ssize_t len;
+
+	if (bin) {
+		snprintf(path, sizeof(path), "%s/%s", bin, name);
+		return path;
+	}
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ck_assert_msg(len > 0, "readlink /proc/self/exe: %s", strerror(errno));
+	self[len] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	return path;
+}
+
+void test_assert_ok(long ret, const char *what, const char *file, int line)
+{
+	const char *todo = exercise_todo_last();
+
+	if (ret >= 0)
+		return;
+	if (ret == -ENOSYS && todo)
+		ck_assert_msg(0, "%s:%d: exercise %s is not implemented yet",
+			      file, line, todo);
+	ck_assert_msg(0, "%s:%d: %s failed: %s", file, line, what,
+		      strerror((int)-ret));
+}
+
+/* "-ESRCH (No such process)" for -3; "12" for a non-error result. */
+static const char *describe_result(long ret, char *buf, size_t size)
+{
+	if (ret >= 0)
+		snprintf(buf, size, "%ld", ret);
+	else
+		snprintf(buf, size, "-%s (%s)", strerrorname_np((int)-ret),
+			 strerror((int)-ret));
+	return buf;
+}
+
+void test_assert_err(long ret, int expected, const char *what,
+		     const char *file, int line)
+{
+	char got[96], want[96];
+
+	if (ret == expected)
+		return;
+	if (ret == -ENOSYS)
+		test_assert_ok(ret, what, file, line);
+	ck_assert_msg(0, "%s:%d: %s: expected %s, got %s", file, line, what,
+		      describe_result(expected, want, sizeof(want)),
+		      describe_result(ret, got, sizeof(got)));
+}
+
+/* In the forked child: wire up stdin/stdout/stderr and exec. */
+static void exec_child(char *const argv[], int out_fd, int err_fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	dup2(null_fd, STDIN_FILENO);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(err_fd, STDERR_FILENO);
+	execv(argv[0], argv);
+	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Append what is readable on FD to *BUF; returns false at end of file. */
+static bool drain(int fd, char **buf, size_t *len)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n <= 0)
+		return false;
+	*buf = realloc(*buf, *len + n + 1);
+	ck_assert_ptr_nonnull(*buf);
+	memcpy(*buf + *len, chunk, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return true;
+}
+
+void test_run(char *const argv[], struct run_result *ret_result)
+{
+	struct pollfd fds[2];
+	size_t out_len = 0, err_len = 0;
+	int out_pipe[2], err_pipe[2];
+	pid_t pid;
+
+	memset(ret_result, 0, sizeof(*ret_result));
+	ck_assert_int_eq(pipe2(out_pipe, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(err_pipe, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		exec_child(argv, out_pipe[1], err_pipe[1]);
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	fds[0] = (struct pollfd){ .fd = out_pipe[0], .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = err_pipe[0], .events = POLLIN };
+	ret_result->out = calloc(1, 1);
+	ret_result->err = calloc(1, 1);
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		if (poll(fds, 2, -1) < 0)
+			continue;
+		if (fds[0].revents && !drain(fds[0].fd, &ret_result->out, &out_len))
+			fds[0].fd = -1;
+		if (fds[1].revents && !drain(fds[1].fd, &ret_result->err, &err_len))
+			fds[1].fd = -1;
+	}
+	close(out_pipe[0]);
+	close(err_pipe[0]);
+	while (waitpid(pid, &ret_result->status, 0) < 0 && errno == EINTR)
+		;
+}
+
+void test_run_free(struct run_result *result)
+{
+	if (!result)
+		return;
+	free(result->out);
+	free(result->err);
+	result->out = result->err = NULL;
+}
+
+int test_exit_status(const struct run_result *result)
+{
+	return WIFEXITED(result->status) ? WEXITSTATUS(result->status) : -1;
+}
