@@ -144,6 +144,7 @@ static void collect(struct run *run, SRunner *runner, FILE *skip_log)
 		snprintf(row->message, sizeof(row->message), "%s",
 			 tr_msg(results[i]));
 	}
+	free(results); /* the array is ours, the results are Check's */
 }
 
 static void run_suite(struct run *run, Suite *suite)

@@ -1,0 +1,33 @@
+#!/bin/sh
+# demo.sh BIN - run each chapter's programs once, with a line of narration.
+#
+# `make demo` builds the solutions and calls this with their bin/. Each
+# chapter adds a section; the lessons in chapters/*/README.md explain what
+# you see.
+set -eu
+bin=${1:?usage: demo.sh BIN}
+
+say() {
+	printf '\n\033[1m%s\033[0m\n' "$*"
+}
+
+# show CMD...: print the command as a user would type it, then run it.
+show() {
+	printf '$ %s\n' "$*"
+	"$@"
+}
+
+chapter_01() {
+	say "== Chapter 01: the process tree (chapters/01-process-tree/README.md)"
+	say "Every process has a parent. PID 1 is the root of user space; kernel threads hang under kthreadd, PID 2:"
+	show "$bin/ptree" | head -12
+	echo "..."
+	say "Only the branch of this shell: its ancestors up to PID 1, and what runs below it (-K hides kernel threads):"
+	show "$bin/ptree" -K -p "$$"
+	say "When a parent exits first, the kernel gives its children a new parent: PID 1 ..."
+	show "$bin/orphan"
+	say "... or the nearest ancestor that declared itself a child subreaper:"
+	show "$bin/orphan" --subreaper
+}
+
+chapter_01

@@ -1,0 +1,57 @@
+#!/bin/sh
+# deps.sh - install the Debian packages the lab needs, when missing.
+#
+# `make deps` runs this; `make test` and `make demo` run it first, so both
+# work on a fresh Debian 12 machine that has only git, make and a C
+# compiler. As root it installs with apt-get; otherwise it prints the one
+# command to run. Each chapter adds its packages to the list below.
+set -eu
+
+# package          why
+packages="
+pkg-config         finds the libraries' compiler flags
+check              the Check unit-test framework (tests/)
+libjansson-dev     JSON: the grader's results (later: OCI config, API)
+busybox-static     the root filesystem of the container chapters
+"
+
+names=$(printf '%s\n' "$packages" | awk 'NF { print $1 }')
+
+# dpkg-query prints "install ok installed" for an installed package.
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+}
+
+missing=""
+for name in $names; do
+	installed "$name" || missing="$missing $name"
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all $(echo "$names" | wc -w) packages are installed"
+	exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing:$missing (no apt-get here: install them with your package manager)" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing:$missing; run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # one word per package is what we want
+if ! apt-get install -y -q $missing >/tmp/boxlab-deps.log 2>&1; then
+	# A fresh machine has no package lists yet.
+	apt-get update -q >>/tmp/boxlab-deps.log 2>&1
+	# shellcheck disable=SC2086
+	apt-get install -y -q $missing >>/tmp/boxlab-deps.log 2>&1 || {
+		tail -5 /tmp/boxlab-deps.log >&2
+		echo "deps: apt-get failed (full log: /tmp/boxlab-deps.log)" >&2
+		exit 1
+	}
+fi
+rm -f /tmp/boxlab-deps.log
+echo "deps: installed$missing"

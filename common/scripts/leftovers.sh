@@ -1,0 +1,27 @@
+#!/bin/sh
+# leftovers.sh - is anything the lab creates still on this host?
+#
+# Everything the lab makes carries its prefix: mounts under boxlab paths,
+# cgroups named boxlab*, network namespaces boxlab-*, links bx*, state in
+# /run/boxlab, scratch directories /tmp/boxlab-*. A student's machine
+# must look the same after the lab as before it; `make test` fails if not.
+set -u
+
+list_leftovers() {
+	# Mount points (field 5 of mountinfo) with the prefix in their path.
+	awk '$5 ~ /boxlab/ { print "mount " $5 }' /proc/self/mountinfo
+	# cgroups, in every hierarchy: v1 controllers and the v2 tree alike.
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 5 -type d -name 'boxlab*' \
+		-printf 'cgroup %p\n' 2>/dev/null
+	for path in /run/netns/boxlab-* /sys/class/net/bx* /run/boxlab /tmp/boxlab-*; do
+		[ -e "$path" ] && echo "path $path"
+	done
+}
+
+left=$(list_leftovers)
+if [ -n "$left" ]; then
+	printf '%s\n' "$left" | sed 's/^/leftover: /'
+	echo "leftovers: $(printf '%s\n' "$left" | wc -l) thing(s) with the lab's prefix are left on this host" >&2
+	exit 1
+fi
+echo "leftovers: none"

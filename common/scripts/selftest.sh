@@ -1,0 +1,70 @@
+#!/bin/sh
+# selftest.sh - the lab's own test; `make test` runs it after `make deps`.
+#
+# Each step is a promise the lab makes to its users:
+#   - both implementations build with -Werror, plain and with sanitizers;
+#   - the reference solutions score full marks, program tests included;
+#   - exercises/ is exactly what the generator makes from solutions/;
+#   - the untouched exercises score zero (and make check says so, exit 1);
+#   - each exercise's stub, swapped alone into the solutions, loses exactly
+#     that exercise's points: every graded test can fail, and is charged
+#     to the right exercise;
+#   - nothing with the lab's prefix is left on the host.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+started=$(date +%s)
+log=build/selftest
+mkdir -p "$log"
+
+# step NAME COMMAND...: run COMMAND, keep its output in build/selftest/,
+# print it only if it fails.
+step() {
+	name=$1
+	shift
+	file="$log/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').log"
+	printf '%-58s ' "$name"
+	if "$@" >"$file" 2>&1; then
+		echo "ok"
+		passed=$((passed + 1))
+	else
+		echo "FAILED"
+		sed 's/^/    /' "$file" | tail -40
+		failed=$((failed + 1))
+	fi
+}
+
+solutions_full() {
+	make -s check IMPL=solutions && build/tools/grade --expect full build/solutions/grade.json
+}
+
+# make check must fail on the stubs, and every graded test must fail.
+exercises_zero() {
+	if make -s check IMPL=exercises; then
+		echo "make check IMPL=exercises succeeded on the stubs"
+		return 1
+	fi
+	build/tools/grade --expect zero build/exercises/grade.json
+}
+
+sanitized_solutions() {
+	make -s -j"$jobs" SAN=1 all && make -s SAN=1 check IMPL=solutions
+}
+
+step "build both implementations (-Werror)" make -s -j"$jobs" all
+step "common library tests" build/tests/common/run-tests
+step "solutions score full marks" solutions_full
+step "exercises/ is generated from solutions/" make -s exercises-check
+step "untouched exercises score zero" exercises_zero
+step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
+step "solutions pass under ASan and UBSan" sanitized_solutions
+step "no leftovers on the host" common/scripts/leftovers.sh
+
+echo
+grep -h '^stub ' "$log"/each-stub*.log 2>/dev/null
+echo "selftest took $(($(date +%s) - started)) s; logs in $log/"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
