@@ -2,6 +2,7 @@
 #include "die.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,35 @@ void die_errno(int err, const char *fmt, ...)
 	report(err, fmt, args);
 	va_end(args);
 	exit(EXIT_FAILURE);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	char message[512];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(message, sizeof(message), fmt, args);
+	va_end(args);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s (try %s --help)\n",
+		program_invocation_short_name, message,
+		program_invocation_short_name);
+	exit(2);
+}
+
+/* getopt leaves in argv[optind - 1] the argument it choked on. For a long
+ * option ("--pid", "--no-kernel=3") that is the best name to show; for
+ * short ones ("-Kx") optopt holds the very letter. */
+void die_bad_option(int c, char **argv)
+{
+	char option[3] = { '-', (char)optopt, '\0' };
+	const char *argument = argv[optind - 1];
+	const char *name = strncmp(argument, "--", 2) == 0 ? argument : option;
+
+	if (c == ':')
+		die_usage("option %s needs an argument", name);
+	die_usage("unknown option %s", name);
 }
 
 void warn(const char *fmt, ...)

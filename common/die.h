@@ -21,6 +21,16 @@ noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die_errno(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A mistake on the command line: print "prog: MESSAGE (try prog --help)"
+ * and exit with status 2, the convention for usage errors. */
+noreturn void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Report what getopt_long(3) returned as C when it is '?' (an unknown
+ * option) or ':' (a missing argument; the option string must start with
+ * ':' and opterr be 0), through die_usage(). Does not return. */
+noreturn void die_bad_option(int c, char **argv);
+
 /* Print "prog: MESSAGE\n" on stderr and carry on. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

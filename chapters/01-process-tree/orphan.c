@@ -97,8 +97,14 @@ int main(int argc, char **argv)
 	pid_t parent, pid;
 	char byte;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: orphan [--subreaper]\n"
+		       "Show a child losing its parent and being adopted.\n");
+		return EXIT_SUCCESS;
+	}
 	if (argc > 2 || (argc == 2 && !subreaper))
-		die("usage: orphan [--subreaper]");
+		die_usage("expected no argument or --subreaper, got '%s'",
+			  argv[argc - 1]);
 	if (subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die_errno(errno, "prctl PR_SET_CHILD_SUBREAPER");
 	printf("grandparent %d:%s starting a parent\n", (int)getpid(),

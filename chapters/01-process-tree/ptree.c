@@ -29,9 +29,9 @@ struct options {
 	bool dot;              /* --dot */
 };
 
-static noreturn void usage(FILE *out, int status)
+static noreturn void usage(int status)
 {
-	fprintf(out,
+	printf(
 		"usage: ptree [-K] [-s] [-p PID] [--dot] [--proc DIR]\n"
 		"Show the process tree, read from /proc.\n"
 		"  -p, --pid PID     only PID's ancestors and its subtree\n"
@@ -57,22 +57,23 @@ static struct options parse_options(int argc, char **argv)
 	struct options opts = { .proc_root = "/proc" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:Ksh", longopts, NULL)) != -1) {
+	opterr = 0; /* we report bad options ourselves, in the lab's form */
+	while ((c = getopt_long(argc, argv, ":p:Ksh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pid(optarg, &opts.focus) < 0)
-				die("-p %s: not a process ID", optarg);
+				die_usage("-p %s: not a process ID", optarg);
 			break;
 		case 'K': opts.hide_kernel = true; break;
 		case 's': opts.show_state = true; break;
 		case 'D': opts.dot = true; break;
 		case 'P': opts.proc_root = optarg; break;
-		case 'h': usage(stdout, EXIT_SUCCESS);
-		default: usage(stderr, 2);
+		case 'h': usage(EXIT_SUCCESS);
+		default: die_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)
-		die("unexpected argument '%s' (try ptree --help)", argv[optind]);
+		die_usage("unexpected argument '%s'", argv[optind]);
 	return opts;
 }
 

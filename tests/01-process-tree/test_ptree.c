@@ -136,13 +136,20 @@ START_TEST(ptree_rejects_bad_input)
 		int status;
 		const char *message;
 	} cases[] = {
-		{ { "-p", "abc", NULL }, 1, "ptree: -p abc: not a process ID\n" },
-		{ { "-p", "0", NULL }, 1, "ptree: -p 0: not a process ID\n" },
+		{ { "-p", "abc", NULL }, 2,
+		  "ptree: -p abc: not a process ID (try ptree --help)\n" },
+		{ { "-p", "0", NULL }, 2,
+		  "ptree: -p 0: not a process ID (try ptree --help)\n" },
 		{ { "--proc", "/nonexistent", NULL }, 1,
 		  "ptree: open /nonexistent: No such file or directory\n" },
-		{ { "extra", NULL, NULL }, 1,
+		{ { "extra", NULL, NULL }, 2,
 		  "ptree: unexpected argument 'extra' (try ptree --help)\n" },
-		{ { "--bogus", NULL, NULL }, 2, "unrecognized option" },
+		{ { "--bogus", NULL, NULL }, 2,
+		  "ptree: unknown option --bogus (try ptree --help)\n" },
+		{ { "-x", NULL, NULL }, 2,
+		  "ptree: unknown option -x (try ptree --help)\n" },
+		{ { "-p", NULL, NULL }, 2,
+		  "ptree: option -p needs an argument (try ptree --help)\n" },
 	};
 	struct run_result result;
 	size_t i;
@@ -151,15 +158,17 @@ START_TEST(ptree_rejects_bad_input)
 		run(&result, "ptree", cases[i].args[0], cases[i].args[1],
 		    cases[i].args[2]);
 		assert_exit(&result, cases[i].status);
-		ck_assert_msg(strstr(result.err, cases[i].message),
+		ck_assert_msg(strcmp(result.err, cases[i].message) == 0,
 			      "%s %s: expected \"%s\" on stderr, got \"%s\"",
 			      cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "",
 			      cases[i].message, result.err);
 		ck_assert_str_eq(result.out, "");
 		test_run_free(&result);
 	}
-	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "-p");
+	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "--pid");
 	assert_exit(&result, 2);
+	ck_assert_str_eq(result.err, "ptree: option --pid needs an argument "
+				     "(try ptree --help)\n");
 	test_run_free(&result);
 }
 END_TEST
@@ -228,8 +237,9 @@ START_TEST(orphan_is_adopted_by_subreaper)
 	test_run_free(&result);
 
 	run(&result, "orphan", "--bogus", NULL, NULL);
-	assert_exit(&result, 1);
-	ck_assert_str_eq(result.err, "orphan: usage: orphan [--subreaper]\n");
+	assert_exit(&result, 2);
+	ck_assert_str_eq(result.err, "orphan: expected no argument or "
+				     "--subreaper, got '--bogus' (try orphan --help)\n");
 	test_run_free(&result);
 }
 END_TEST
