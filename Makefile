@@ -42,9 +42,12 @@ PKG_CONFIG ?= pkg-config
 PROGRAM_PKGS :=
 TEST_PKGS := check jansson
 
-# pkg-config runs once, on first use (after `make deps` has run).
-pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
-pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+# pkg-config runs once, on first use (after `make deps` has run); a
+# missing library stops the build with the command that installs it.
+pkg_query = $(or $(shell $(PKG_CONFIG) $(2) $(1) 2>/dev/null || echo MISSING),)
+pkg_checked = $(if $(filter MISSING,$(1)),$(error missing libraries ($(2)): run sudo make deps),$(1))
+pkg_cflags = $(call pkg_checked,$(call pkg_query,$(1),--cflags),$(1))
+pkg_libs = $(call pkg_checked,$(call pkg_query,$(1),--libs),$(1))
 PROGRAM_LIBS = $(eval PROGRAM_LIBS := $(if $(PROGRAM_PKGS),$(call pkg_libs,$(PROGRAM_PKGS))))$(PROGRAM_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(call pkg_cflags,$(TEST_PKGS)))$(TEST_CFLAGS)
 TEST_LIBS = $(eval TEST_LIBS := $(call pkg_libs,$(TEST_PKGS)))$(TEST_LIBS)

@@ -17,11 +17,19 @@ show() {
 	"$@"
 }
 
+# show_head N CMD...: the same, keeping the first N lines of the output.
+show_head() {
+	lines=$1
+	shift
+	printf '$ %s | head -%s\n' "$*" "$lines"
+	"$@" | head -"$lines"
+	echo "..."
+}
+
 chapter_01() {
 	say "== Chapter 01: the process tree (chapters/01-process-tree/README.md)"
 	say "Every process has a parent. PID 1 is the root of user space; kernel threads hang under kthreadd, PID 2:"
-	show "$bin/ptree" | head -12
-	echo "..."
+	show_head 12 "$bin/ptree"
 	say "Only the branch of this shell: its ancestors up to PID 1, and what runs below it (-K hides kernel threads):"
 	show "$bin/ptree" -K -p "$$"
 	say "When a parent exits first, the kernel gives its children a new parent: PID 1 ..."
