@@ -15,11 +15,12 @@ static void report(int err, const char *fmt, va_list args)
 	char line[1024];
 	int len;
 
-	len = snprintf(line, sizeof(line), "%s: ", program_invocation_short_name);
+	len = snprintf(line, sizeof(line),
+	               "%s: ", program_invocation_short_name);
 	len += vsnprintf(line + len, sizeof(line) - len, fmt, args);
 	if (len < (int)sizeof(line) && err != 0)
 		len += snprintf(line + len, sizeof(line) - len, ": %s",
-				strerror(err < 0 ? -err : err));
+		                strerror(err < 0 ? -err : err));
 	if (len >= (int)sizeof(line) - 1)
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
@@ -57,8 +58,8 @@ void die_usage(const char *fmt, ...)
 	va_end(args);
 	fflush(stdout);
 	fprintf(stderr, "%s: %s (try %s --help)\n",
-		program_invocation_short_name, message,
-		program_invocation_short_name);
+	        program_invocation_short_name, message,
+	        program_invocation_short_name);
 	exit(2);
 }
 

@@ -19,12 +19,12 @@ noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "prog: MESSAGE: strerror(err)\n" and exit 1. err is a positive or a
  * negative errno value (library functions return -errno). Does not return. */
 noreturn void die_errno(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* A mistake on the command line: print "prog: MESSAGE (try prog --help)"
  * and exit with status 2, the convention for usage errors. */
 noreturn void die_usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+        __attribute__((format(printf, 1, 2)));
 
 /* Report what getopt_long(3) returned as C when it is '?' (an unknown
  * option) or ':' (a missing argument; the option string must start with
@@ -36,6 +36,6 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "prog: MESSAGE: strerror(err)\n" and carry on. */
 void warn_errno(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -25,8 +25,8 @@ int exercise_todo_at(const char *id, const char *file, ...)
 
 	if (!already_reported(id) && !(quiet && *quiet == '1'))
 		fprintf(stderr,
-			"boxlab: exercise %s is not implemented yet (%s)\n", id,
-			file);
+		        "boxlab: exercise %s is not implemented yet (%s)\n", id,
+		        file);
 	return -ENOSYS;
 }
 

@@ -9,7 +9,8 @@
  * the caller fails the way it would on any error, and the first time each
  * exercise is reached it says so on stderr:
  *
- *	boxlab: exercise 1.1 is not implemented yet (exercises/01-process-tree/proc.c)
+ *	boxlab: exercise 1.1 is not implemented yet
+ *(exercises/01-process-tree/proc.c)
  *
  * Set BOXLAB_QUIET_TODO=1 to silence that line (the grader does; it
  * reports the same thing in its own table).

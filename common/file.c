@@ -44,8 +44,7 @@ static int read_fd_all(int fd, char **ret_data, size_t *ret_len)
 	return 0;
 }
 
-int file_read_all(int dirfd, const char *path, char **ret_data,
-		  size_t *ret_len)
+int file_read_all(int dirfd, const char *path, char **ret_data, size_t *ret_len)
 {
 	int fd, ret;
 

@@ -16,7 +16,7 @@
  * the NUL, in *ret_len (may be NULL). Works on /proc and sysfs files, whose
  * size stat(2) reports as 0. Returns 0 or -errno (-ENOENT, -EACCES, ...). */
 int file_read_all(int dirfd, const char *path, char **ret_data,
-		  size_t *ret_len);
+                  size_t *ret_len);
 
 /* Read DIRFD/PATH into BUF of SIZE bytes and NUL-terminate it.
  * Returns the number of bytes read (without the NUL), -EFBIG if the file

@@ -21,8 +21,7 @@ static bool ends_cleanly(const char *end)
 	return end[0] == '\0' || (end[0] == '\n' && end[1] == '\0');
 }
 
-int parse_int64(const char *text, int64_t min, int64_t max,
-		int64_t *ret_value)
+int parse_int64(const char *text, int64_t min, int64_t max, int64_t *ret_value)
 {
 	long long value;
 	char *end;

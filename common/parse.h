@@ -14,8 +14,7 @@
  * Leading spaces are refused, as is trailing text (one trailing newline is
  * allowed, since files in /proc and /sys end with one). Returns 0, -EINVAL
  * when TEXT is not a number, or -ERANGE when it is out of [MIN, MAX]. */
-int parse_int64(const char *text, int64_t min, int64_t max,
-		int64_t *ret_value);
+int parse_int64(const char *text, int64_t min, int64_t max, int64_t *ret_value);
 
 /* Like parse_int64() for an unsigned value (no sign accepted at all). */
 int parse_uint64(const char *text, uint64_t *ret_value);

@@ -22,7 +22,7 @@ int sys_pidfd_open(pid_t pid, unsigned int flags)
 }
 
 int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
-			  unsigned int flags)
+                          unsigned int flags)
 {
 	return result(syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags));
 }

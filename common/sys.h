@@ -21,6 +21,6 @@ int sys_pidfd_open(pid_t pid, unsigned int flags);
 /* pidfd_send_signal(2): send SIG to the process PIDFD refers to, with no
  * risk of hitting a recycled PID. Returns 0 or -errno. */
 int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
-			  unsigned int flags);
+                          unsigned int flags);
 
 #endif

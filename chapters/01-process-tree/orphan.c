@@ -77,7 +77,8 @@ static noreturn void run_parent(void)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	printf("parent %d: starting a child; I will exit without waiting "
-	       "for it\n", (int)getpid());
+	       "for it\n",
+	       (int)getpid());
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 2 || (argc == 2 && !subreaper))
 		die_usage("expected no argument or --subreaper, got '%s'",
-			  argv[argc - 1]);
+		          argv[argc - 1]);
 	if (subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die_errno(errno, "prctl PR_SET_CHILD_SUBREAPER");
 	printf("grandparent %d:%s starting a parent\n", (int)getpid(),
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 	/* Reap the parent; a subreaper also reaps the child it adopts. */
 	while ((pid = wait(&status)) > 0 || (pid < 0 && errno == EINTR))
 		if (pid > 0 && pid != parent)
-			printf("grandparent %d: reaped my adopted grandchild %d\n",
+			printf("grandparent %d: reaped my adopted grandchild "
+			       "%d\n",
 			       (int)getpid(), (int)pid);
 	while (read(done[0], &byte, 1) < 0 && errno == EINTR)
 		;

@@ -72,8 +72,7 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat);
  * Returns 0 or -errno. The snapshot is not atomic: the kernel offers no way
  * to freeze the process table, so a parent may be gone by the time its
  * child is read. tree_build() copes with that. */
-int proc_snapshot(int proc_fd, struct proc_stat **ret_procs,
-		  size_t *ret_count);
+int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count);
 
 /* Is this a kernel thread? True when PF_KTHREAD is set, and for kthreadd
  * (PID 2) and its children on kernels or fixtures that lack the flag. */

@@ -31,15 +31,15 @@ struct options {
 
 static noreturn void usage(int status)
 {
-	printf(
-		"usage: ptree [-K] [-s] [-p PID] [--dot] [--proc DIR]\n"
-		"Show the process tree, read from /proc.\n"
-		"  -p, --pid PID     only PID's ancestors and its subtree\n"
-		"  -K, --no-kernel   leave out the kernel threads\n"
-		"  -s, --state       show each process's state (R, S, D, Z, ...)\n"
-		"      --dot         write a Graphviz digraph instead of text\n"
-		"      --proc DIR    read DIR instead of /proc\n"
-		"  -h, --help        show this help\n");
+	printf("usage: ptree [-K] [-s] [-p PID] [--dot] [--proc DIR]\n"
+	       "Show the process tree, read from /proc.\n"
+	       "  -p, --pid PID     only PID's ancestors and its subtree\n"
+	       "  -K, --no-kernel   leave out the kernel threads\n"
+	       "  -s, --state       show each process's state letter (R, S, "
+	       "Z...)\n"
+	       "      --dot         write a Graphviz digraph instead of text\n"
+	       "      --proc DIR    read DIR instead of /proc\n"
+	       "  -h, --help        show this help\n");
 	exit(status);
 }
 
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 
 	/* 4. Print it. */
 	ret = opts.dot ? tree_render_dot(&tree, stdout)
-		       : tree_render(&tree, opts.show_state, stdout);
+	               : tree_render(&tree, opts.show_state, stdout);
 	if (ret < 0)
 		die_errno(ret, "print the tree");
 	tree_free(&tree);

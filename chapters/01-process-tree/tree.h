@@ -25,19 +25,19 @@ struct tree_node {
 	int parent;            /* index of the parent, TREE_NONE for a root */
 	int first_child;       /* index of the lowest-PID child, or TREE_NONE */
 	int next_sibling;      /* next child of the same parent (or next root),
-				  in ascending PID order, or TREE_NONE */
+	                          in ascending PID order, or TREE_NONE */
 	bool kernel_thread;    /* proc_is_kernel_thread() */
 	bool parent_missing;   /* ppid != 0 but the parent was not in the
-				  snapshot: it exited while we read /proc */
+	                          snapshot: it exited while we read /proc */
 	bool hidden;           /* leave out of the rendering (tree_focus(),
-				  tree_hide_kernel_threads()) */
+	                          tree_hide_kernel_threads()) */
 };
 
 struct tree {
 	struct tree_node *nodes; /* sorted by PID */
 	size_t count;            /* number of nodes */
 	int first_root;          /* first root; the rest follow by
-				    next_sibling, in ascending PID order */
+	                            next_sibling, in ascending PID order */
 };
 
 /* Build *ret_tree from COUNT snapshot entries PROCS (in any order).
@@ -50,7 +50,7 @@ struct tree {
  * Returns 0, -EINVAL if two entries have the same PID, or -ENOMEM. On
  * success free the tree with tree_free(). */
 int tree_build(const struct proc_stat *procs, size_t count,
-	       struct tree *ret_tree);
+               struct tree *ret_tree);
 
 /* Write the tree to OUT, one process per line, as "comm(pid)" with kernel
  * threads as "[comm](pid)", and box-drawing connectors:

@@ -4,7 +4,8 @@
 # Each step is a promise the lab makes to its users:
 #   - both implementations build with -Werror, plain and with sanitizers;
 #   - the reference solutions score full marks, program tests included;
-#   - exercises/ is exactly what the generator makes from solutions/;
+#   - exercises/ is exactly what the generator makes from solutions/, and
+#     the sources follow .clang-format;
 #   - the untouched exercises score zero (and make check says so, exit 1);
 #   - each exercise's stub, swapped alone into the solutions, loses exactly
 #     that exercise's points: every graded test can fail, and is charged
@@ -58,6 +59,7 @@ step "build both implementations (-Werror)" make -s -j"$jobs" all
 step "common library tests" build/tests/common/run-tests
 step "solutions score full marks" solutions_full
 step "exercises/ is generated from solutions/" make -s exercises-check
+step "C sources follow .clang-format" make -s format-check
 step "untouched exercises score zero" exercises_zero
 step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
 step "solutions pass under ASan and UBSan" sanitized_solutions

@@ -73,8 +73,7 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat)
 	return proc_parse_stat(line, ret_stat);
 }
 
-int proc_snapshot(int proc_fd, struct proc_stat **ret_procs,
-		  size_t *ret_count)
+int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count)
 {
 	struct proc_stat *procs;
 	size_t count, i, kept = 0;

@@ -10,7 +10,7 @@
 /* EXERCISE 1.4: your own helper functions can go here. */
 
 int tree_build(const struct proc_stat *procs, size_t count,
-	       struct tree *ret_tree)
+               struct tree *ret_tree)
 {
 	/* EXERCISE 1.4: Build the tree (20 points)
 	 *
@@ -53,7 +53,7 @@ static void print_dot_label(const struct tree_node *node, FILE *out)
 		fputc(*c, out);
 	}
 	fprintf(out, "(%d)\"%s];\n", (int)node->proc.pid,
-		node->kernel_thread ? ", style=dashed" : "");
+	        node->kernel_thread ? ", style=dashed" : "");
 }
 
 int tree_render_dot(const struct tree *tree, FILE *out)
@@ -70,8 +70,8 @@ int tree_render_dot(const struct tree *tree, FILE *out)
 		print_dot_label(node, out);
 		if (node->parent != TREE_NONE)
 			fprintf(out, "\t%d -> %d;\n",
-				(int)tree->nodes[node->parent].proc.pid,
-				(int)node->proc.pid);
+			        (int)tree->nodes[node->parent].proc.pid,
+			        (int)node->proc.pid);
 	}
 	fputs("}\n", out);
 	return ferror(out) ? -EIO : 0;

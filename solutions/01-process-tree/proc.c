@@ -40,7 +40,8 @@ int proc_parse_stat(const char *line, struct proc_stat *ret_stat)
 	/* Field 1: digits, then exactly one space before the '('. */
 	errno = 0;
 	pid = strtol(line, &end, 10);
-	if (end != open - 1 || *end != ' ' || errno || pid <= 0 || pid > INT_MAX)
+	if (end != open - 1 || *end != ' ' || errno || pid <= 0 ||
+	    pid > INT_MAX)
 		return -EINVAL;
 	stat.pid = pid;
 
@@ -52,11 +53,11 @@ int proc_parse_stat(const char *line, struct proc_stat *ret_stat)
 
 	/* Fields 3 to 22; %*u and friends skip the ones we do not keep. */
 	fields = sscanf(close + 1,
-			" %c %d %d %d %*d %*d %u %*u %*u %*u %*u %*u %*u"
-			" %*d %*d %*d %*d %ld %*d %llu%n",
-			&stat.state, &stat.ppid, &stat.pgrp, &stat.session,
-			&stat.flags, &stat.num_threads, &stat.starttime,
-			&consumed);
+	                " %c %d %d %d %*d %*d %u %*u %*u %*u %*u %*u %*u"
+	                " %*d %*d %*d %*d %ld %*d %llu%n",
+	                &stat.state, &stat.ppid, &stat.pgrp, &stat.session,
+	                &stat.flags, &stat.num_threads, &stat.starttime,
+	                &consumed);
 	if (fields != 7 || consumed == 0 || close[1] != ' ')
 		return -EINVAL;
 	if (close[1 + consumed] != ' ' && close[1 + consumed] != '\n' &&
@@ -174,8 +175,7 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat)
 	return proc_parse_stat(line, ret_stat);
 }
 
-int proc_snapshot(int proc_fd, struct proc_stat **ret_procs,
-		  size_t *ret_count)
+int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count)
 {
 	struct proc_stat *procs;
 	size_t count, i, kept = 0;

@@ -19,7 +19,7 @@ static int compare_nodes(const void *a, const void *b)
 /* Copy PROCS into nodes sorted by PID, none linked yet. -EINVAL if a PID
  * appears twice: a snapshot never holds one process twice. */
 static int make_sorted_nodes(const struct proc_stat *procs, size_t count,
-			     struct tree *tree)
+                             struct tree *tree)
 {
 	size_t i;
 
@@ -68,7 +68,8 @@ static void break_cycles(struct tree *tree)
 
 	for (i = 0; i < tree->count; i++) {
 		up = tree->nodes[i].parent;
-		for (steps = 0; up != TREE_NONE && steps < tree->count; steps++) {
+		for (steps = 0; up != TREE_NONE && steps < tree->count;
+		     steps++) {
 			if (up == (int)i) {
 				tree->nodes[i].parent = TREE_NONE;
 				tree->nodes[i].parent_missing = true;
@@ -91,8 +92,8 @@ static void link_children(struct tree *tree)
 	for (i = tree->count; i-- > 0;) {
 		node = &tree->nodes[i];
 		head = node->parent == TREE_NONE
-			       ? &tree->first_root
-			       : &tree->nodes[node->parent].first_child;
+		               ? &tree->first_root
+		               : &tree->nodes[node->parent].first_child;
 		node->next_sibling = *head;
 		*head = i;
 	}
@@ -100,7 +101,7 @@ static void link_children(struct tree *tree)
 /* END EXERCISE 1.4 */
 
 int tree_build(const struct proc_stat *procs, size_t count,
-	       struct tree *ret_tree)
+               struct tree *ret_tree)
 {
 	/* BEGIN EXERCISE 1.4: Build the tree (20 points)
 	 *
@@ -138,7 +139,7 @@ static int next_visible(const struct tree *tree, int index)
 }
 
 static void print_label(const struct tree_node *node, bool show_state,
-			FILE *out)
+                        FILE *out)
 {
 	if (node->kernel_thread)
 		fprintf(out, "[%s](%d)", node->proc.comm, (int)node->proc.pid);
@@ -153,7 +154,7 @@ static void print_label(const struct tree_node *node, bool show_state,
  * of this subtree starts with; LEN is its length. Each level adds one
  * "│ " (3 + 1 bytes in UTF-8) or "  ", so PREFIX needs 4 bytes a level. */
 static void render_children(const struct tree *tree, int index, char *prefix,
-			    size_t len, bool show_state, FILE *out)
+                            size_t len, bool show_state, FILE *out)
 {
 	int child = next_visible(tree, tree->nodes[index].first_child);
 	int next;
@@ -161,11 +162,11 @@ static void render_children(const struct tree *tree, int index, char *prefix,
 	while (child != TREE_NONE) {
 		next = next_visible(tree, tree->nodes[child].next_sibling);
 		fprintf(out, "%.*s%s", (int)len, prefix,
-			next != TREE_NONE ? "├─" : "└─");
+		        next != TREE_NONE ? "├─" : "└─");
 		print_label(&tree->nodes[child], show_state, out);
 		strcpy(prefix + len, next != TREE_NONE ? "│ " : "  ");
 		render_children(tree, child, prefix, len + strlen(prefix + len),
-				show_state, out);
+		                show_state, out);
 		child = next;
 	}
 }
@@ -213,7 +214,7 @@ static void print_dot_label(const struct tree_node *node, FILE *out)
 		fputc(*c, out);
 	}
 	fprintf(out, "(%d)\"%s];\n", (int)node->proc.pid,
-		node->kernel_thread ? ", style=dashed" : "");
+	        node->kernel_thread ? ", style=dashed" : "");
 }
 
 int tree_render_dot(const struct tree *tree, FILE *out)
@@ -230,8 +231,8 @@ int tree_render_dot(const struct tree *tree, FILE *out)
 		print_dot_label(node, out);
 		if (node->parent != TREE_NONE)
 			fprintf(out, "\t%d -> %d;\n",
-				(int)tree->nodes[node->parent].proc.pid,
-				(int)node->proc.pid);
+			        (int)tree->nodes[node->parent].proc.pid,
+			        (int)node->proc.pid);
 	}
 	fputs("}\n", out);
 	return ferror(out) ? -EIO : 0;

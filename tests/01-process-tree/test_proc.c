@@ -29,7 +29,8 @@ static struct proc_stat parse_fixture(const char *name)
 	int ret;
 
 	snprintf(path, sizeof(path), "stat/%s", name);
-	ck_assert_int_eq(file_read_all(AT_FDCWD, test_fixture(path), &line, NULL), 0);
+	ck_assert_int_eq(
+	        file_read_all(AT_FDCWD, test_fixture(path), &line, NULL), 0);
 	ret = proc_parse_stat(line, &stat);
 	free(line);
 	ck_assert_ok(ret, "proc_parse_stat");
@@ -60,9 +61,10 @@ START_TEST(parse_name_with_parentheses)
 
 	ck_assert_str_eq(stat.comm, "a) S 1 (b");
 	ck_assert_int_eq(stat.pid, 4242);
-	ck_assert_msg(stat.state == 'R',
-		      "state: expected 'R', got '%c' (stopped at the first ')'?)",
-		      stat.state);
+	ck_assert_msg(
+	        stat.state == 'R',
+	        "state: expected 'R', got '%c' (stopped at the first ')'?)",
+	        stat.state);
 	ck_assert_int_eq(stat.ppid, 101);
 	ck_assert_int_eq(stat.num_threads, 3);
 }
@@ -86,11 +88,11 @@ START_TEST(parse_unusual_names)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		stat = parse_fixture(cases[i].file);
 		ck_assert_msg(!strcmp(stat.comm, cases[i].comm),
-			      "%s: expected comm \"%s\", got \"%s\"",
-			      cases[i].file, cases[i].comm, stat.comm);
+		              "%s: expected comm \"%s\", got \"%s\"",
+		              cases[i].file, cases[i].comm, stat.comm);
 		ck_assert_msg(stat.ppid == cases[i].ppid,
-			      "%s: expected ppid %d, got %d", cases[i].file,
-			      cases[i].ppid, stat.ppid);
+		              "%s: expected ppid %d, got %d", cases[i].file,
+		              cases[i].ppid, stat.ppid);
 	}
 	stat = parse_fixture("long-name.stat");
 	ck_assert_uint_eq(strlen(stat.comm), PROC_COMM_MAX - 1);
@@ -102,8 +104,8 @@ START_TEST(parse_rejects_garbage)
 {
 	static const char *const bad[] = {
 		"bad-no-parentheses.stat", "bad-short.stat",
-		"bad-letters.stat", "bad-pid.stat",
-		"bad-empty.stat", "bad-reversed.stat",
+		"bad-letters.stat",        "bad-pid.stat",
+		"bad-empty.stat",          "bad-reversed.stat",
 	};
 	struct proc_stat stat;
 	char path[256], *line;
@@ -113,7 +115,8 @@ START_TEST(parse_rejects_garbage)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), "stat/%s", bad[i]);
 		ck_assert_int_eq(file_read_all(AT_FDCWD, test_fixture(path),
-					       &line, NULL), 0);
+		                               &line, NULL),
+		                 0);
 		ret = proc_parse_stat(line, &stat);
 		free(line);
 		ck_assert_err(ret, -EINVAL, bad[i]);
@@ -128,16 +131,17 @@ START_TEST(parse_real_processes)
 	char line[PROC_STAT_LINE_MAX];
 
 	ck_assert_int_eq(prctl(PR_SET_NAME, "b0x) (lab"), 0);
-	ck_assert_int_gt(file_read_buf(AT_FDCWD, "/proc/self/stat", line,
-				       sizeof(line)), 0);
+	ck_assert_int_gt(
+	        file_read_buf(AT_FDCWD, "/proc/self/stat", line, sizeof(line)),
+	        0);
 	ck_assert_ok(proc_parse_stat(line, &stat), "proc_parse_stat(self)");
 	ck_assert_int_eq(stat.pid, getpid());
 	ck_assert_int_eq(stat.ppid, getppid());
 	ck_assert_str_eq(stat.comm, "b0x) (lab");
 	ck_assert_int_eq(stat.state, 'R');
 
-	ck_assert_int_gt(file_read_buf(AT_FDCWD, "/proc/2/stat", line,
-				       sizeof(line)), 0);
+	ck_assert_int_gt(
+	        file_read_buf(AT_FDCWD, "/proc/2/stat", line, sizeof(line)), 0);
 	ck_assert_ok(proc_parse_stat(line, &stat), "proc_parse_stat(2)");
 	ck_assert_int_eq(stat.ppid, 0);
 	ck_assert_msg(stat.flags & PROC_PF_KTHREAD, "PID 2 lacks PF_KTHREAD");
@@ -151,8 +155,9 @@ START_TEST(read_line_from_fixture)
 	size_t expected_len;
 	ssize_t len;
 
-	ck_assert_int_eq(file_read_all(proc_fd, "101/stat", &expected,
-				       &expected_len), 0);
+	ck_assert_int_eq(
+	        file_read_all(proc_fd, "101/stat", &expected, &expected_len),
+	        0);
 	len = proc_read_stat_line(proc_fd, 101, line, sizeof(line));
 	ck_assert_ok(len, "proc_read_stat_line(101)");
 	ck_assert_int_eq(len, expected_len);
@@ -201,8 +206,8 @@ START_TEST(read_line_real_self)
 	ck_assert_ok(len, "proc_read_stat_line(getpid())");
 	snprintf(expected, sizeof(expected), "%d (", (int)getpid());
 	ck_assert_msg(strncmp(line, expected, strlen(expected)) == 0,
-		      "expected a line starting \"%s\", got \"%.40s\"", expected,
-		      line);
+	              "expected a line starting \"%s\", got \"%.40s\"",
+	              expected, line);
 	ck_assert_int_eq(len, strlen(line));
 	len = proc_read_stat_line(proc_fd, getpid(), line, 8);
 	ck_assert_err(len, -EFBIG, "an 8-byte buffer");
@@ -215,25 +220,28 @@ static size_t list_fixture(int proc_fd, pid_t **ret_pids)
 {
 	size_t count;
 
-	ck_assert_ok(proc_list_pids(proc_fd, ret_pids, &count), "proc_list_pids");
+	ck_assert_ok(proc_list_pids(proc_fd, ret_pids, &count),
+	             "proc_list_pids");
 	return count;
 }
 
 START_TEST(list_fixture_pids)
 {
-	static const pid_t expected[] = { 1, 2, 3, 4, 100, 101, 102, 555, 777, 4242 };
+	static const pid_t expected[] = { 1,   2,   3,   4,   100,
+		                          101, 102, 555, 777, 4242 };
 	int proc_fd = test_open_fixture("proc-basic");
 	size_t count, i;
 	pid_t *pids;
 
 	count = list_fixture(proc_fd, &pids);
-	ck_assert_msg(count == sizeof(expected) / sizeof(expected[0]),
-		      "expected 10 PIDs (not self, sys, cpuinfo, 12abc), got %zu",
-		      count);
+	ck_assert_msg(
+	        count == sizeof(expected) / sizeof(expected[0]),
+	        "expected 10 PIDs (not self, sys, cpuinfo, 12abc), got %zu",
+	        count);
 	for (i = 0; i < count; i++)
 		ck_assert_msg(pids[i] == expected[i],
-			      "PID %zu: expected %d, got %d (sorted?)", i,
-			      expected[i], pids[i]);
+		              "PID %zu: expected %d, got %d (sorted?)", i,
+		              expected[i], pids[i]);
 	free(pids);
 	close(proc_fd);
 }
@@ -290,7 +298,7 @@ START_TEST(list_real_processes)
 	ck_assert(contains(pids, count, getpid()));
 	ck_assert(contains(pids, count, getppid()));
 	ck_assert_msg(contains(pids, count, child), "new child %d not listed",
-		      child);
+	              child);
 	for (i = 1; i < count; i++)
 		ck_assert_msg(pids[i - 1] < pids[i], "not sorted at %zu", i);
 	free(pids);
@@ -299,7 +307,7 @@ START_TEST(list_real_processes)
 	ck_assert_int_eq(waitpid(child, NULL, 0), child);
 	count = list_fixture(proc_fd, &pids);
 	ck_assert_msg(!contains(pids, count, child), "reaped child %d listed",
-		      child);
+	              child);
 	free(pids);
 	close(proc_fd);
 }

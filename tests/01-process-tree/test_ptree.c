@@ -12,10 +12,10 @@
 
 /* Run a program of this chapter with up to four arguments. */
 static void run(struct run_result *result, const char *program,
-		const char *arg1, const char *arg2, const char *arg3)
+                const char *arg1, const char *arg2, const char *arg3)
 {
 	char *argv[] = { (char *)test_program(program), (char *)arg1,
-			 (char *)arg2, (char *)arg3, NULL };
+		         (char *)arg2, (char *)arg3, NULL };
 
 	test_run(argv, result);
 }
@@ -23,8 +23,8 @@ static void run(struct run_result *result, const char *program,
 static void assert_exit(const struct run_result *result, int expected)
 {
 	ck_assert_msg(test_exit_status(result) == expected,
-		      "expected exit status %d, got %d; stderr: %s", expected,
-		      test_exit_status(result), result->err);
+	              "expected exit status %d, got %d; stderr: %s", expected,
+	              test_exit_status(result), result->err);
 }
 
 /* The fixture tree gives a known answer, kept in proc-basic.expected. */
@@ -43,7 +43,7 @@ START_TEST(ptree_draws_fixture_tree)
 	ck_assert_int_ne(getdelim(&expected, &size, '\0', file), -1);
 	fclose(file);
 	ck_assert_msg(strcmp(result.out, expected) == 0,
-		      "expected:\n%s\ngot:\n%s", expected, result.out);
+	              "expected:\n%s\ngot:\n%s", expected, result.out);
 	free(expected);
 	test_run_free(&result);
 }
@@ -57,10 +57,10 @@ START_TEST(ptree_starts_at_pid1)
 	run(&result, "ptree", "-K", NULL, NULL);
 	assert_exit(&result, 0);
 	ck_assert_msg(strstr(result.out, "(1)\n") ==
-			      strchr(result.out, '\n') - 3,
-		      "first line is not PID 1: %.80s", result.out);
+	                      strchr(result.out, '\n') - 3,
+	              "first line is not PID 1: %.80s", result.out);
 	ck_assert_msg(!strstr(result.out, "[kthreadd](2)"),
-		      "-K still shows kthreadd");
+	              "-K still shows kthreadd");
 	test_run_free(&result);
 }
 END_TEST
@@ -105,8 +105,8 @@ START_TEST(ptree_shows_own_ancestry)
 		snprintf(needle, sizeof(needle), "(%d)\n", (int)chain[i]);
 		at = strstr(result.out, needle);
 		ck_assert_msg(at && at >= previous,
-			      "ancestor %d missing or out of order in:\n%s",
-			      (int)chain[i], result.out);
+		              "ancestor %d missing or out of order in:\n%s",
+		              (int)chain[i], result.out);
 		previous = at;
 	}
 	ck_assert_msg(strstr(previous, "ptree("), "ptree itself not below us");
@@ -121,7 +121,7 @@ START_TEST(ptree_writes_dot)
 	run(&result, "ptree", "--dot", "--proc", test_fixture("proc-basic"));
 	assert_exit(&result, 0);
 	ck_assert_msg(strncmp(result.out, "digraph ptree {", 15) == 0,
-		      "not a digraph: %.40s", result.out);
+	              "not a digraph: %.40s", result.out);
 	ck_assert_ptr_nonnull(strstr(result.out, "\t100 -> 101;\n"));
 	ck_assert_ptr_nonnull(strstr(result.out, "label=\"a) S 1 (b(4242)\""));
 	test_run_free(&result);
@@ -136,19 +136,26 @@ START_TEST(ptree_rejects_bad_input)
 		int status;
 		const char *message;
 	} cases[] = {
-		{ { "-p", "abc", NULL }, 2,
+		{ { "-p", "abc", NULL },
+		  2,
 		  "ptree: -p abc: not a process ID (try ptree --help)\n" },
-		{ { "-p", "0", NULL }, 2,
+		{ { "-p", "0", NULL },
+		  2,
 		  "ptree: -p 0: not a process ID (try ptree --help)\n" },
-		{ { "--proc", "/nonexistent", NULL }, 1,
+		{ { "--proc", "/nonexistent", NULL },
+		  1,
 		  "ptree: open /nonexistent: No such file or directory\n" },
-		{ { "extra", NULL, NULL }, 2,
+		{ { "extra", NULL, NULL },
+		  2,
 		  "ptree: unexpected argument 'extra' (try ptree --help)\n" },
-		{ { "--bogus", NULL, NULL }, 2,
+		{ { "--bogus", NULL, NULL },
+		  2,
 		  "ptree: unknown option --bogus (try ptree --help)\n" },
-		{ { "-x", NULL, NULL }, 2,
+		{ { "-x", NULL, NULL },
+		  2,
 		  "ptree: unknown option -x (try ptree --help)\n" },
-		{ { "-p", NULL, NULL }, 2,
+		{ { "-p", NULL, NULL },
+		  2,
 		  "ptree: option -p needs an argument (try ptree --help)\n" },
 	};
 	struct run_result result;
@@ -159,16 +166,17 @@ START_TEST(ptree_rejects_bad_input)
 		    cases[i].args[2]);
 		assert_exit(&result, cases[i].status);
 		ck_assert_msg(strcmp(result.err, cases[i].message) == 0,
-			      "%s %s: expected \"%s\" on stderr, got \"%s\"",
-			      cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "",
-			      cases[i].message, result.err);
+		              "%s %s: expected \"%s\" on stderr, got \"%s\"",
+		              cases[i].args[0],
+		              cases[i].args[1] ? cases[i].args[1] : "",
+		              cases[i].message, result.err);
 		ck_assert_str_eq(result.out, "");
 		test_run_free(&result);
 	}
 	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "--pid");
 	assert_exit(&result, 2);
 	ck_assert_str_eq(result.err, "ptree: option --pid needs an argument "
-				     "(try ptree --help)\n");
+	                             "(try ptree --help)\n");
 	test_run_free(&result);
 }
 END_TEST
@@ -180,7 +188,7 @@ START_TEST(ptree_focus_on_missing_pid)
 	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "-p4000");
 	assert_exit(&result, 1);
 	ck_assert_ptr_nonnull(
-		strstr(result.err, "ptree: -p 4000: no such process in "));
+	        strstr(result.err, "ptree: -p 4000: no such process in "));
 	test_run_free(&result);
 }
 END_TEST
@@ -216,7 +224,7 @@ START_TEST(orphan_is_adopted)
 	for (i = 0; i < depth && chain[i] != new_parent; i++)
 		;
 	ck_assert_msg(i < depth, "adopted by %d, not one of our ancestors:\n%s",
-		      (int)new_parent, result.out);
+	              (int)new_parent, result.out);
 	ck_assert_ptr_null(strstr(result.out, "reaped my adopted"));
 	test_run_free(&result);
 }
@@ -229,17 +237,20 @@ START_TEST(orphan_is_adopted_by_subreaper)
 
 	run(&result, "orphan", "--subreaper", NULL, NULL);
 	assert_exit(&result, 0);
-	ck_assert_int_eq(sscanf(result.out, "grandparent %d:", &grandparent), 1);
+	ck_assert_int_eq(sscanf(result.out, "grandparent %d:", &grandparent),
+	                 1);
 	ck_assert_msg(adopter(result.out) == grandparent,
-		      "expected adoption by the subreaper %d:\n%s", grandparent,
-		      result.out);
-	ck_assert_ptr_nonnull(strstr(result.out, "reaped my adopted grandchild"));
+	              "expected adoption by the subreaper %d:\n%s", grandparent,
+	              result.out);
+	ck_assert_ptr_nonnull(
+	        strstr(result.out, "reaped my adopted grandchild"));
 	test_run_free(&result);
 
 	run(&result, "orphan", "--bogus", NULL, NULL);
 	assert_exit(&result, 2);
-	ck_assert_str_eq(result.err, "orphan: expected no argument or "
-				     "--subreaper, got '--bogus' (try orphan --help)\n");
+	ck_assert_str_eq(result.err,
+	                 "orphan: expected no argument or "
+	                 "--subreaper, got '--bogus' (try orphan --help)\n");
 	test_run_free(&result);
 }
 END_TEST

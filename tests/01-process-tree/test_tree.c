@@ -47,11 +47,11 @@ static const char *children_of(const struct tree *tree, pid_t pid)
 
 	list[0] = '\0';
 	child = pid ? tree->nodes[tree_find(tree, pid)].first_child
-		    : tree->first_root;
+	            : tree->first_root;
 	for (; child != NONE && len < sizeof(list) - 16;
 	     child = tree->nodes[child].next_sibling)
 		len += snprintf(list + len, sizeof(list) - len, "%s%d",
-				len ? " " : "", (int)pid_at(tree, child));
+		                len ? " " : "", (int)pid_at(tree, child));
 	return list;
 }
 
@@ -67,13 +67,13 @@ START_TEST(build_links_parents_in_pid_order)
 
 	for (i = 1; i < tree.count; i++)
 		ck_assert_msg(pid_at(&tree, i - 1) < pid_at(&tree, i),
-			      "nodes are not sorted by PID at %zu", i);
+		              "nodes are not sorted by PID at %zu", i);
 	ck_assert_str_eq(children_of(&tree, 0), "1 2");
 	ck_assert_str_eq(children_of(&tree, 1), "210 300");
 	ck_assert_str_eq(children_of(&tree, 300), "301 302");
 	ck_assert_str_eq(children_of(&tree, 2), "");
-	ck_assert_int_eq(pid_at(&tree, tree.nodes[tree_find(&tree, 302)].parent),
-			 300);
+	ck_assert_int_eq(
+	        pid_at(&tree, tree.nodes[tree_find(&tree, 302)].parent), 300);
 	ck_assert_int_eq(tree.nodes[tree_find(&tree, 1)].parent, NONE);
 	tree_free(&tree);
 }
@@ -82,8 +82,10 @@ END_TEST
 START_TEST(build_marks_kernel_threads)
 {
 	struct proc_stat procs[] = {
-		proc(1, 0, "init"), proc(2, 0, "kthreadd"),
-		proc(3, 2, "rcu_gp"), proc(50, 1, "bash"),
+		proc(1, 0, "init"),
+		proc(2, 0, "kthreadd"),
+		proc(3, 2, "rcu_gp"),
+		proc(50, 1, "bash"),
 	};
 	struct tree tree;
 
@@ -92,7 +94,7 @@ START_TEST(build_marks_kernel_threads)
 	ck_assert(!tree.nodes[tree_find(&tree, 1)].kernel_thread);
 	ck_assert(tree.nodes[tree_find(&tree, 2)].kernel_thread);
 	ck_assert_msg(tree.nodes[tree_find(&tree, 3)].kernel_thread,
-		      "a child of kthreadd is a kernel thread");
+	              "a child of kthreadd is a kernel thread");
 	ck_assert(!tree.nodes[tree_find(&tree, 50)].kernel_thread);
 	tree_free(&tree);
 }
@@ -102,8 +104,10 @@ END_TEST
 START_TEST(build_keeps_orphans_with_missing_parent)
 {
 	const struct proc_stat procs[] = {
-		proc(777, 666, "orphan"), proc(2, 0, "kthreadd"),
-		proc(1, 0, "init"), proc(778, 777, "child"),
+		proc(777, 666, "orphan"),
+		proc(2, 0, "kthreadd"),
+		proc(1, 0, "init"),
+		proc(778, 777, "child"),
 	};
 	struct tree tree = build(procs, 4);
 	const struct tree_node *orphan = &tree.nodes[tree_find(&tree, 777)];
@@ -123,7 +127,9 @@ END_TEST
 START_TEST(build_breaks_parent_loops)
 {
 	const struct proc_stat procs[] = {
-		proc(1, 0, "init"), proc(20, 10, "b"), proc(10, 20, "a"),
+		proc(1, 0, "init"),
+		proc(20, 10, "b"),
+		proc(10, 20, "a"),
 		proc(30, 20, "c"),
 	};
 	struct tree tree = build(procs, 4);
@@ -141,9 +147,9 @@ START_TEST(build_breaks_parent_loops)
 			stack[top++] = index;
 	}
 	ck_assert_msg(reached == 4, "%d of 4 nodes reachable from the roots",
-		      reached);
+	              reached);
 	ck_assert(tree.nodes[tree_find(&tree, 10)].parent_missing ||
-		  tree.nodes[tree_find(&tree, 20)].parent_missing);
+	          tree.nodes[tree_find(&tree, 20)].parent_missing);
 	tree_free(&tree);
 }
 END_TEST
@@ -151,7 +157,9 @@ END_TEST
 START_TEST(build_rejects_duplicates_accepts_empty)
 {
 	const struct proc_stat procs[] = {
-		proc(1, 0, "init"), proc(5, 1, "a"), proc(5, 1, "b"),
+		proc(1, 0, "init"),
+		proc(5, 1, "a"),
+		proc(5, 1, "b"),
 	};
 	struct tree tree = { 0 };
 	int ret;
@@ -178,9 +186,11 @@ END_TEST
  *	└─[rcu_gp](3)      2
  *	?─orphan(777)      8
  */
-#define NODE(PID, COMM, STATE, PARENT, CHILD, NEXT)                      \
-	{ .proc = { .pid = PID, .comm = COMM, .state = STATE },          \
-	  .parent = PARENT, .first_child = CHILD, .next_sibling = NEXT }
+#define NODE(PID, COMM, STATE, PARENT, CHILD, NEXT)                            \
+	{                                                                      \
+		.proc = { .pid = PID, .comm = COMM, .state = STATE },          \
+		.parent = PARENT, .first_child = CHILD, .next_sibling = NEXT   \
+	}
 
 static struct tree_node sample_nodes[9];
 
@@ -201,8 +211,9 @@ static struct tree sample_tree(void)
 	memcpy(sample_nodes, nodes, sizeof(nodes));
 	sample_nodes[1].kernel_thread = sample_nodes[2].kernel_thread = true;
 	sample_nodes[8].parent_missing = true;
-	return (struct tree){ .nodes = sample_nodes, .count = 9,
-			      .first_root = 0 };
+	return (struct tree){ .nodes = sample_nodes,
+		              .count = 9,
+		              .first_root = 0 };
 }
 
 /* Render TREE to a string (free() it). */
@@ -222,8 +233,8 @@ static char *render(const struct tree *tree, bool show_state)
 
 static void assert_text(const char *got, const char *expected)
 {
-	ck_assert_msg(strcmp(got, expected) == 0,
-		      "expected:\n%s\ngot:\n%s", expected, got);
+	ck_assert_msg(strcmp(got, expected) == 0, "expected:\n%s\ngot:\n%s",
+	              expected, got);
 }
 
 START_TEST(render_one_branch)
@@ -246,14 +257,14 @@ START_TEST(render_whole_tree)
 	char *text = render(&tree, false);
 
 	assert_text(text, "init(1)\n"
-			  "├─getty(210)\n"
-			  "└─sshd(300)\n"
-			  "  ├─bash(301)\n"
-			  "  │ └─vim(400)\n"
-			  "  └─bash(302)\n"
-			  "[kthreadd](2)\n"
-			  "└─[rcu_gp](3)\n"
-			  "?─orphan(777)\n");
+	                  "├─getty(210)\n"
+	                  "└─sshd(300)\n"
+	                  "  ├─bash(301)\n"
+	                  "  │ └─vim(400)\n"
+	                  "  └─bash(302)\n"
+	                  "[kthreadd](2)\n"
+	                  "└─[rcu_gp](3)\n"
+	                  "?─orphan(777)\n");
 	free(text);
 }
 END_TEST
@@ -269,11 +280,11 @@ START_TEST(render_skips_hidden_nodes)
 	sample_nodes[2].hidden = true;
 	text = render(&tree, false);
 	assert_text(text, "init(1)\n"
-			  "├─getty(210)\n"
-			  "└─sshd(300)\n"
-			  "  └─bash(301)\n"
-			  "    └─vim(400)\n"
-			  "?─orphan(777)\n");
+	                  "├─getty(210)\n"
+	                  "└─sshd(300)\n"
+	                  "  └─bash(301)\n"
+	                  "    └─vim(400)\n"
+	                  "?─orphan(777)\n");
 	free(text);
 }
 END_TEST
@@ -286,9 +297,9 @@ START_TEST(render_with_states)
 	sample_nodes[3].hidden = sample_nodes[4].hidden = true;
 	text = render(&tree, true);
 	assert_text(text, "init(1) S\n"
-			  "[kthreadd](2) S\n"
-			  "└─[rcu_gp](3) I\n"
-			  "?─orphan(777) Z\n");
+	                  "[kthreadd](2) S\n"
+	                  "└─[rcu_gp](3) I\n"
+	                  "?─orphan(777) Z\n");
 	free(text);
 }
 END_TEST

@@ -29,8 +29,9 @@ START_TEST(parse_int_accepts_numbers)
 	ck_assert_int_eq(value, 42);
 	ck_assert_int_eq(parse_int("-7\n", &value), 0);
 	ck_assert_int_eq(value, -7);
-	ck_assert_int_eq(parse_int64("9223372036854775807", INT64_MIN,
-				     INT64_MAX, &big), 0);
+	ck_assert_int_eq(
+	        parse_int64("9223372036854775807", INT64_MIN, INT64_MAX, &big),
+	        0);
 	ck_assert(big == INT64_MAX);
 	ck_assert_int_eq(parse_uint64("18446744073709551615", &u), 0);
 	ck_assert(u == UINT64_MAX);
@@ -51,7 +52,7 @@ START_TEST(parse_int_rejects_the_rest)
 
 	for (i = 0; i < sizeof(not_numbers) / sizeof(*not_numbers); i++)
 		ck_assert_msg(parse_int(not_numbers[i], &value) == -EINVAL,
-			      "\"%s\" was accepted", not_numbers[i]);
+		              "\"%s\" was accepted", not_numbers[i]);
 	ck_assert_int_eq(parse_int("2147483648", &value), -ERANGE);
 	ck_assert_int_eq(parse_uint64("-1", &u), -EINVAL);
 	ck_assert_int_eq(parse_uint64("18446744073709551616", &u), -ERANGE);
@@ -66,14 +67,14 @@ START_TEST(file_read_all_reads_proc)
 	char *data, expected[32];
 	size_t len;
 
-	ck_assert_int_eq(file_read_all(AT_FDCWD, "/proc/self/stat", &data,
-				       &len), 0);
+	ck_assert_int_eq(
+	        file_read_all(AT_FDCWD, "/proc/self/stat", &data, &len), 0);
 	snprintf(expected, sizeof(expected), "%d (", (int)getpid());
 	ck_assert_int_eq(strncmp(data, expected, strlen(expected)), 0);
 	ck_assert_uint_eq(strlen(data), len);
 	free(data);
 	ck_assert_int_eq(file_read_all(AT_FDCWD, "/nonexistent", &data, NULL),
-			 -ENOENT);
+	                 -ENOENT);
 }
 END_TEST
 
@@ -81,13 +82,16 @@ START_TEST(file_read_buf_limits)
 {
 	char buf[8];
 
-	ck_assert_int_eq(file_read_buf(AT_FDCWD, "/proc/self/stat", buf,
-				       sizeof(buf)), -EFBIG);
-	ck_assert_int_eq(file_read_buf(AT_FDCWD, "/proc/sys/kernel/ostype",
-				       buf, sizeof(buf)), 6);
+	ck_assert_int_eq(
+	        file_read_buf(AT_FDCWD, "/proc/self/stat", buf, sizeof(buf)),
+	        -EFBIG);
+	ck_assert_int_eq(file_read_buf(AT_FDCWD, "/proc/sys/kernel/ostype", buf,
+	                               sizeof(buf)),
+	                 6);
 	ck_assert_str_eq(buf, "Linux\n");
-	ck_assert_int_eq(file_read_buf(AT_FDCWD, "/nonexistent", buf,
-				       sizeof(buf)), -ENOENT);
+	ck_assert_int_eq(
+	        file_read_buf(AT_FDCWD, "/nonexistent", buf, sizeof(buf)),
+	        -ENOENT);
 }
 END_TEST
 

@@ -32,12 +32,16 @@ static int exercise_points(json_t *results, const char *id, int *ret_tests)
 	size_t i;
 	int points = 0;
 
-	json_array_foreach(json_object_get(results, "exercises"), i, ex)
-		if (!strcmp(json_string_value(json_object_get(ex, "id")), id))
-			points = json_integer_value(json_object_get(ex, "points"));
+	json_array_foreach(
+	        json_object_get(results, "exercises"), i,
+	        ex) if (!strcmp(json_string_value(json_object_get(ex, "id")),
+	                        id)) points =
+	        json_integer_value(json_object_get(ex, "points"));
 	*ret_tests = 0;
-	json_array_foreach(json_object_get(results, "tests"), i, test) {
-		const char *of = json_string_value(json_object_get(test, "exercise"));
+	json_array_foreach(json_object_get(results, "tests"), i, test)
+	{
+		const char *of =
+		        json_string_value(json_object_get(test, "exercise"));
 
 		if (of && !strcmp(of, id))
 			++*ret_tests;
@@ -62,7 +66,7 @@ static json_t *load(const char *path)
 /* Append one chapter's tests to the Gradescope TESTS array; add to the
  * score and the maximum; count failures. */
 static void add_chapter(json_t *results, json_t *tests, double *score,
-			double *max_score, int *failures)
+                        double *max_score, int *failures)
 {
 	const char *id, *status, *chapter;
 	char name[256];
@@ -72,27 +76,32 @@ static void add_chapter(json_t *results, json_t *tests, double *score,
 	int count;
 
 	chapter = json_string_value(json_object_get(results, "chapter"));
-	json_array_foreach(json_object_get(results, "tests"), i, test) {
+	json_array_foreach(json_object_get(results, "tests"), i, test)
+	{
 		id = json_string_value(json_object_get(test, "exercise"));
 		status = json_string_value(json_object_get(test, "status"));
-		worth = id ? (double)exercise_points(results, id, &count) / count
-			   : 0;
+		worth = id ? (double)exercise_points(results, id, &count) /
+		                        count
+		           : 0;
 		*max_score += worth;
 		if (!strcmp(status, "passed"))
 			*score += worth;
 		else if (!strcmp(status, "failed"))
 			++*failures;
 		snprintf(name, sizeof(name), "%s %s: %s", chapter,
-			 id ? id : "program",
-			 json_string_value(json_object_get(test, "name")));
+		         id ? id : "program",
+		         json_string_value(json_object_get(test, "name")));
 		json_array_append_new(
-			tests,
-			json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name,
-				  "score", !strcmp(status, "passed") ? worth : 0.0,
-				  "max_score", worth, "status",
-				  !strcmp(status, "passed") ? "passed" : "failed",
-				  "output",
-				  json_string_value(json_object_get(test, "message"))));
+		        tests,
+		        json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name,
+		                  "score",
+		                  !strcmp(status, "passed") ? worth : 0.0,
+		                  "max_score", worth, "status",
+		                  !strcmp(status, "passed") ? "passed"
+		                                            : "failed",
+		                  "output",
+		                  json_string_value(
+		                          json_object_get(test, "message"))));
 	}
 }
 
@@ -108,7 +117,7 @@ static int merge(const char *out_path, char **paths, int count)
 		json_decref(results);
 	}
 	grade = json_pack("{s:f, s:f, s:o}", "score", score, "max_score",
-			  max_score, "tests", tests);
+	                  max_score, "tests", tests);
 	if (json_dump_file(grade, out_path, JSON_INDENT(2)) < 0)
 		die("cannot write %s", out_path);
 	json_decref(grade);
@@ -129,15 +138,16 @@ static int expect_stub(const char *id, const char *path)
 	size_t i;
 
 	points = exercise_points(results, id, &tests);
-	json_array_foreach(json_object_get(results, "tests"), i, test) {
+	json_array_foreach(json_object_get(results, "tests"), i, test)
+	{
 		of = json_string_value(json_object_get(test, "exercise"));
 		status = json_string_value(json_object_get(test, "status"));
 		name = json_string_value(json_object_get(test, "name"));
 		if (!of)
 			continue;
 		if (!strcmp(of, id) && strcmp(status, "failed")) {
-			printf("stub %s: test %s %s with the stub in place\n", id,
-			       name, status);
+			printf("stub %s: test %s %s with the stub in place\n",
+			       id, name, status);
 			kept_passing++;
 		} else if (strcmp(of, id) && strcmp(status, "passed")) {
 			printf("stub %s: test %s of exercise %s %s\n", id, name,
@@ -169,15 +179,18 @@ static int expect_all(bool full, const char *path)
 
 	if (!grade)
 		die("%s:%d: %s", path, error.line, error.text);
-	json_array_foreach(json_object_get(grade, "tests"), i, test) {
+	json_array_foreach(json_object_get(grade, "tests"), i, test)
+	{
 		status = json_string_value(json_object_get(test, "status"));
-		if (!full && json_real_value(json_object_get(test, "max_score")) == 0)
+		if (!full &&
+		    json_real_value(json_object_get(test, "max_score")) == 0)
 			continue;
 		if (strcmp(status, want)) {
 			printf("expected %s: %s %s (%s)\n", want,
 			       json_string_value(json_object_get(test, "name")),
 			       status,
-			       json_string_value(json_object_get(test, "output")));
+			       json_string_value(
+			               json_object_get(test, "output")));
 			wrong++;
 		}
 	}

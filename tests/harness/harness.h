@@ -38,9 +38,11 @@ struct graded_test {
 /* START_TEST(fn) defines the TTest fn_ttest and a pointer fn to it; only
  * &fn_ttest is a constant a static table may hold. The sizeof() tells the
  * compiler the pointer is used, without evaluating it. */
-#define GRADED(id, fn)                                                   \
-	{ .exercise = (id), .name = #fn,                                 \
-	  .test = &fn##_ttest + 0 * sizeof(fn) }
+#define GRADED(id, fn)                                                         \
+	{                                                                      \
+		.exercise = (id), .name = #fn,                                 \
+		.test = &fn##_ttest + 0 * sizeof(fn)                           \
+	}
 #define PROGRAM(fn) GRADED(NULL, fn)
 
 /* What a chapter's suite.c provides: its tables, NULL-terminated. */
@@ -48,9 +50,9 @@ extern const struct graded_test *const chapter_tests[];
 
 /* Generated from the markers in solutions/ (build/meta/NN.c). */
 struct exercise_info {
-	const char *id;     /* "1.1" */
-	const char *title;  /* "Parse /proc/PID/stat" */
-	int points;         /* points for passing all its tests */
+	const char *id;    /* "1.1" */
+	const char *title; /* "Parse /proc/PID/stat" */
+	int points;        /* points for passing all its tests */
 };
 extern const char chapter_name[];
 extern const struct exercise_info chapter_exercises[];
@@ -74,21 +76,22 @@ const char *test_program(const char *name);
 /* Fail the test when RET is negative, with a message a student can act
  * on: "exercise 1.1 is not implemented yet" when a stub was reached, else
  * "WHAT failed: strerror(-RET)". */
-#define ck_assert_ok(ret, what) test_assert_ok((ret), (what), __FILE__, __LINE__)
+#define ck_assert_ok(ret, what)                                                \
+	test_assert_ok((ret), (what), __FILE__, __LINE__)
 void test_assert_ok(long ret, const char *what, const char *file, int line);
 
 /* Fail the test unless RET is the error EXPECTED (a negative errno), with
  * "WHAT: expected -ESRCH (No such process), got 12". */
-#define ck_assert_err(ret, expected, what) \
+#define ck_assert_err(ret, expected, what)                                     \
 	test_assert_err((ret), (expected), (what), __FILE__, __LINE__)
-void test_assert_err(long ret, int expected, const char *what,
-		     const char *file, int line);
+void test_assert_err(long ret, int expected, const char *what, const char *file,
+                     int line);
 
 /* The result of running a program to completion. */
 struct run_result {
-	int status;   /* as from waitpid(2) */
-	char *out;    /* everything it wrote on stdout, NUL-terminated */
-	char *err;    /* everything it wrote on stderr */
+	int status; /* as from waitpid(2) */
+	char *out;  /* everything it wrote on stdout, NUL-terminated */
+	char *err;  /* everything it wrote on stderr */
 };
 
 /* Run ARGV (argv[0] a path) with stdin from /dev/null, capture its output

@@ -48,7 +48,7 @@ const char *test_fixture(const char *name)
 	const char *top = getenv("BOXLAB_TOP");
 
 	snprintf(path, sizeof(path), "%s/tests/fixtures/%s",
-		 top ? top : BOXLAB_TOP, name);
+	         top ? top : BOXLAB_TOP, name);
 	return path;
 }
 
@@ -58,7 +58,7 @@ int test_open_fixture(const char *name)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	ck_assert_msg(fd >= 0, "cannot open fixture %s: %s", path,
-		      strerror(errno));
+	              strerror(errno));
 	return fd;
 }
 
@@ -90,9 +90,9 @@ void test_assert_ok(long ret, const char *what, const char *file, int line)
 		return;
 	if (ret == -ENOSYS && todo)
 		ck_assert_msg(0, "%s:%d: exercise %s is not implemented yet",
-			      file, line, todo);
+		              file, line, todo);
 	ck_assert_msg(0, "%s:%d: %s failed: %s", file, line, what,
-		      strerror((int)-ret));
+	              strerror((int)-ret));
 }
 
 /* "-ESRCH (No such process)" for -3; "12" for a non-error result. */
@@ -102,12 +102,12 @@ static const char *describe_result(long ret, char *buf, size_t size)
 		snprintf(buf, size, "%ld", ret);
 	else
 		snprintf(buf, size, "-%s (%s)", strerrorname_np((int)-ret),
-			 strerror((int)-ret));
+		         strerror((int)-ret));
 	return buf;
 }
 
-void test_assert_err(long ret, int expected, const char *what,
-		     const char *file, int line)
+void test_assert_err(long ret, int expected, const char *what, const char *file,
+                     int line)
 {
 	char got[96], want[96];
 
@@ -116,8 +116,8 @@ void test_assert_err(long ret, int expected, const char *what,
 	if (ret == -ENOSYS)
 		test_assert_ok(ret, what, file, line);
 	ck_assert_msg(0, "%s:%d: %s: expected %s, got %s", file, line, what,
-		      describe_result(expected, want, sizeof(want)),
-		      describe_result(ret, got, sizeof(got)));
+	              describe_result(expected, want, sizeof(want)),
+	              describe_result(ret, got, sizeof(got)));
 }
 
 /* In the forked child: wire up stdin/stdout/stderr and exec. */
@@ -175,9 +175,11 @@ void test_run(char *const argv[], struct run_result *ret_result)
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
 		if (poll(fds, 2, -1) < 0)
 			continue;
-		if (fds[0].revents && !drain(fds[0].fd, &ret_result->out, &out_len))
+		if (fds[0].revents &&
+		    !drain(fds[0].fd, &ret_result->out, &out_len))
 			fds[0].fd = -1;
-		if (fds[1].revents && !drain(fds[1].fd, &ret_result->err, &err_len))
+		if (fds[1].revents &&
+		    !drain(fds[1].fd, &ret_result->err, &err_len))
 			fds[1].fd = -1;
 	}
 	close(out_pipe[0]);

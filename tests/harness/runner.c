@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define DEFAULT_TIMEOUT 10
+#define DEFAULT_TIMEOUT     10
 #define SKIP_STATUS_MESSAGE "Early exit with return value 77"
 
 enum outcome { PASSED, FAILED, SKIPPED };
@@ -58,13 +58,15 @@ static void check_tables(void)
 				found = strcmp(ex->id, t->exercise) == 0;
 			if (!found)
 				die("test %s grades exercise %s, which has no "
-				    "BEGIN EXERCISE marker", t->name, t->exercise);
+				    "BEGIN EXERCISE marker",
+				    t->name, t->exercise);
 		}
 	for (ex = chapter_exercises; ex->id; ex++) {
 		found = false;
 		for (table = chapter_tests; *table && !found; table++)
 			for (t = *table; t->name && !found; t++)
-				found = t->exercise && !strcmp(t->exercise, ex->id);
+				found = t->exercise &&
+				        !strcmp(t->exercise, ex->id);
 		if (!found)
 			die("exercise %s has no graded test", ex->id);
 	}
@@ -92,16 +94,18 @@ static Suite *make_suite(struct run *run, char **names, int count)
 		for (t = *table; t->name; t++) {
 			if (!selected(t->name, names, count))
 				continue;
-			run->rows = realloc(run->rows,
-					    (run->count + 1) * sizeof(*run->rows));
+			run->rows =
+			        realloc(run->rows,
+			                (run->count + 1) * sizeof(*run->rows));
 			if (!run->rows)
 				die("out of memory");
-			run->rows[run->count++] = (struct outcome_row){ .test = t };
+			run->rows[run->count++] =
+			        (struct outcome_row){ .test = t };
 			tcase = tcase_create(t->name);
 			tcase_set_timeout(tcase, t->timeout ? t->timeout
-							    : DEFAULT_TIMEOUT);
-			_tcase_add_test(tcase, t->test, t->signal, t->exit_value,
-					0, 1);
+			                                    : DEFAULT_TIMEOUT);
+			_tcase_add_test(tcase, t->test, t->signal,
+			                t->exit_value, 0, 1);
 			suite_add_tcase(suite, tcase);
 		}
 	return suite;
@@ -129,7 +133,8 @@ static void collect(struct run *run, SRunner *runner, FILE *skip_log)
 	rewind(skip_log);
 	for (i = 0; i < n; i++) {
 		row = find_row(run, tr_tcname(results[i]));
-		row->outcome = tr_rtype(results[i]) == CK_PASS ? PASSED : FAILED;
+		row->outcome =
+		        tr_rtype(results[i]) == CK_PASS ? PASSED : FAILED;
 		if (row->outcome == PASSED)
 			continue;
 		if (strcmp(tr_msg(results[i]), SKIP_STATUS_MESSAGE) == 0) {
@@ -138,11 +143,11 @@ static void collect(struct run *run, SRunner *runner, FILE *skip_log)
 				strcpy(reason, "no reason given\n");
 			reason[strcspn(reason, "\n")] = '\0';
 			snprintf(row->message, sizeof(row->message),
-				 "skipped: %s", reason);
+			         "skipped: %s", reason);
 			continue;
 		}
 		snprintf(row->message, sizeof(row->message), "%s",
-			 tr_msg(results[i]));
+		         tr_msg(results[i]));
 	}
 	free(results); /* the array is ours, the results are Check's */
 }
@@ -172,8 +177,8 @@ static void run_suite(struct run *run, Suite *suite)
 
 /* Count the rows of exercise ID (NULL: the program tests). */
 static void tally(const struct run *run, const char *id, int *ret_total,
-		  int *ret_passed, int *ret_failed,
-		  const struct outcome_row **ret_first_failure)
+                  int *ret_passed, int *ret_failed,
+                  const struct outcome_row **ret_first_failure)
 {
 	const struct outcome_row *row;
 	size_t i;
@@ -196,7 +201,7 @@ static void tally(const struct run *run, const char *id, int *ret_total,
 }
 
 static void print_failures(const struct run *run, const char *id,
-			   const struct outcome_row *first)
+                           const struct outcome_row *first)
 {
 	const struct outcome_row *row;
 	size_t i;
@@ -208,14 +213,16 @@ static void print_failures(const struct run *run, const char *id,
 	for (i = 0; i < run->count; i++) {
 		row = &run->rows[i];
 		if (row->outcome != PASSED &&
-		    (id ? row->test->exercise && !strcmp(row->test->exercise, id)
-			: !row->test->exercise))
-			printf("        %s: %s\n", row->test->name, row->message);
+		    (id ? row->test->exercise &&
+		                     !strcmp(row->test->exercise, id)
+		        : !row->test->exercise))
+			printf("        %s: %s\n", row->test->name,
+			       row->message);
 	}
 }
 
 static void print_row(const struct run *run, const char *id, const char *title,
-		      int points, double *earned, bool *ok)
+                      int points, double *earned, bool *ok)
 {
 	const struct outcome_row *first;
 	int total, passed, failed;
@@ -229,8 +236,10 @@ static void print_row(const struct run *run, const char *id, const char *title,
 	if (id)
 		printf("  %-5s %-40s %5.1f/%-4d", id, title, score, points);
 	else
-		printf("  %-5s %-40s %10s", "--", "program tests (no points)", "");
-	printf("  %s (%d/%d)\n", passed == total ? "ok  " : "FAIL", passed, total);
+		printf("  %-5s %-40s %10s", "--", "program tests (no points)",
+		       "");
+	printf("  %s (%d/%d)\n", passed == total ? "ok  " : "FAIL", passed,
+	       total);
 	if (first)
 		print_failures(run, id, first);
 	if (failed)
@@ -258,8 +267,8 @@ static bool print_table(const struct run *run)
 static json_t *row_json(const struct outcome_row *row)
 {
 	return json_pack("{s:s, s:s?, s:s, s:s}", "name", row->test->name,
-			 "exercise", row->test->exercise, "status",
-			 outcome_names[row->outcome], "message", row->message);
+	                 "exercise", row->test->exercise, "status",
+	                 outcome_names[row->outcome], "message", row->message);
 }
 
 /* Write what grade.c needs: the exercises (with their points) and every
@@ -273,9 +282,9 @@ static void write_json(const struct run *run)
 
 	for (ex = chapter_exercises; ex->id; ex++)
 		json_array_append_new(exercises,
-				      json_pack("{s:s, s:s, s:i}", "id", ex->id,
-						"title", ex->title, "points",
-						ex->points));
+		                      json_pack("{s:s, s:s, s:i}", "id", ex->id,
+		                                "title", ex->title, "points",
+		                                ex->points));
 	for (i = 0; i < run->count; i++)
 		json_array_append_new(tests, row_json(&run->rows[i]));
 	json_object_set_new(root, "chapter", json_string(chapter_name));
@@ -303,7 +312,8 @@ int main(int argc, char **argv)
 		else if (c == 'v')
 			run.verbose = true;
 		else
-			die("usage: run-tests [--json FILE] [--verbose] [TEST...]");
+			die("usage: run-tests [--json FILE] [--verbose] "
+			    "[TEST...]");
 	}
 	check_tables();
 	run_suite(&run, make_suite(&run, argv + optind, argc - optind));
