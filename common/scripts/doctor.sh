@@ -10,7 +10,8 @@
 # Nothing on the host is mounted, created or changed. A missing tool is
 # never an error: the row says "unknown" and the report goes on.
 #
-# Exit status: 0 (it is a report); with --strict, 1 if a chapter cannot run.
+# Exit status: 0 (it is a report); with --strict, 1 if a chapter cannot
+# run; 2 for an unknown option.
 set -u
 
 strict=no
@@ -80,10 +81,11 @@ contains() {
 }
 
 # read_first FILE: the first line of FILE, or nothing if it cannot be read.
+# Not the shell's `read`: it reads one byte per read(2), and the kernel's
+# sysctl files (/proc/sys/...) answer a read at offset 1 with end of file,
+# so "96365" would come back as "9".
 read_first() {
-	[ -r "$1" ] || return 1
-	IFS= read -r first_line <"$1" 2>/dev/null
-	printf '%s\n' "$first_line"
+	[ -r "$1" ] && head -n 1 "$1" 2>/dev/null
 }
 
 # status_field KEY N: the Nth value of the "KEY:" line of /proc/self/status
@@ -180,17 +182,21 @@ section "User namespaces"
 
 max_userns=$(read_first /proc/sys/user/max_user_namespaces)
 case "$max_userns" in
-"") warn "max_user_namespaces" "unknown (no /proc/sys/user)" ;;
+"") warn "max_user_namespaces" "unknown (cannot read it)" ;;
 0) missing "max_user_namespaces" "0 (user namespaces disabled)" ;;
 *) ok "max_user_namespaces" "$max_userns" ;;
 esac
 
 clone_knob=$(read_first /proc/sys/kernel/unprivileged_userns_clone)
-case "$clone_knob" in
-"") info "unprivileged_userns_clone" "not present (upstream kernel)" ;;
-0) warn "unprivileged_userns_clone" "0 (only root may create them)" ;;
-*) ok "unprivileged_userns_clone" "$clone_knob" ;;
-esac
+if [ ! -e /proc/sys/kernel/unprivileged_userns_clone ]; then
+	info "unprivileged_userns_clone" "not present (upstream kernel)"
+else
+	case "$clone_knob" in
+	"") warn "unprivileged_userns_clone" "unknown (cannot read it)" ;;
+	0) warn "unprivileged_userns_clone" "0 (only root may create them)" ;;
+	*) ok "unprivileged_userns_clone" "$clone_knob" ;;
+	esac
+fi
 
 apparmor_knob=$(read_first /proc/sys/kernel/apparmor_restrict_unprivileged_userns)
 case "$apparmor_knob" in
@@ -328,6 +334,8 @@ EOF
 for c in memory pids cpu; do
 	if contains "$cg_controllers" "$c"; then
 		ok "controller $c" "available"
+	elif [ "$cg_layout" = unknown ]; then
+		warn "controller $c" "unknown"
 	else
 		missing "controller $c" "not in any hierarchy"
 	fi
@@ -533,10 +541,16 @@ need_userns() {
 	fi
 }
 need_cgroups() {
-	if [ "$cg_layout" = none ] || [ "$cg_layout" = unknown ]; then
+	case "$cg_layout" in
+	none)
 		blocked "no cgroup filesystem" "mount -t cgroup2 none /sys/fs/cgroup"
 		return
-	fi
+		;;
+	unknown)
+		blocked "cgroup layout unknown" "make /proc/self/mounts and awk available"
+		return
+		;;
+	esac
 	for c in memory pids cpu; do
 		contains "$cg_controllers" "$c" ||
 			blocked "no $c controller" "$(controller_fix "$c")"
@@ -605,12 +619,13 @@ needs() {
 	return 0
 }
 
-# The repository root is two levels above this script (common/scripts/).
+# The repository root is two levels above this script (common/scripts/),
+# wherever it is run from. (CDPATH is cleared: with it, cd prints a path.)
 case "$0" in
 */*) here=${0%/*} ;;
 *) here=. ;;
 esac
-root=$(cd "$here/../.." && pwd -P)
+root=$(CDPATH='' cd -- "$here/../.." && pwd -P)
 
 total=0
 runnable=0
