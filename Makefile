@@ -12,6 +12,8 @@
 # never depends on an unfinished earlier chapter.
 
 .DEFAULT_GOAL := all
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -2,6 +2,8 @@
 #include "sys.h"
 
 #include <errno.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,4 +27,14 @@ int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
                           unsigned int flags)
 {
 	return result(syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags));
+}
+
+int sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return result(syscall(SYS_openat2, dirfd, path, how, sizeof(*how)));
+}
+
+pid_t sys_clone3(struct clone_args *args)
+{
+	return result(syscall(SYS_clone3, args, sizeof(*args)));
 }

@@ -23,4 +23,20 @@ int sys_pidfd_open(pid_t pid, unsigned int flags);
 int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info,
                           unsigned int flags);
 
+struct clone_args;
+
+/* clone3(2): like fork(), with ARGS->flags choosing new namespaces
+ * (CLONE_NEWPID, CLONE_NEWNS, ...) for the child alone, and
+ * ARGS->exit_signal (SIGCHLD, for a child waitpid() sees as usual).
+ * Returns the child's PID in the parent, 0 in the child, or -errno. */
+pid_t sys_clone3(struct clone_args *args);
+
+struct open_how;
+
+/* openat2(2): openat() with HOW->resolve flags (Linux 5.6), such as
+ * RESOLVE_IN_ROOT, which resolves PATH as if DIRFD were "/", so symbolic
+ * links and ".." cannot lead out of a root filesystem. Returns the fd or
+ * -errno. */
+int sys_openat2(int dirfd, const char *path, struct open_how *how);
+
 #endif

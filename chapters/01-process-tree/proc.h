@@ -74,8 +74,9 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat);
  * child is read. tree_build() copes with that. */
 int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count);
 
-/* Is this a kernel thread? True when PF_KTHREAD is set, and for kthreadd
- * (PID 2) and its children on kernels or fixtures that lack the flag. */
+/* Is this a kernel thread? True when PF_KTHREAD is set. Not "PID 2 and
+ * its children": in a PID namespace (chapter 03) PID 2 is an ordinary
+ * process, and the kernel threads are not visible at all. */
 bool proc_is_kernel_thread(const struct proc_stat *stat);
 
 #endif

@@ -111,6 +111,8 @@ state == "header" {
 	if (line ~ /\*\/[ \t]*$/) {
 		if (nstub == 0)
 			fail("exercise " id " has no \"stub:\" line")
+		if (stub[nstub] !~ /[;{}][ \t]*$/)
+			fail("exercise " id ": the last \"stub:\" line must end the statement")
 		print ind " * Replace the stub below with your code."
 		print ind " */"
 		for (i = 1; i <= nstub; i++)

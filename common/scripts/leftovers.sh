@@ -3,7 +3,8 @@
 #
 # Everything the lab makes carries its prefix: mounts under boxlab paths,
 # cgroups named boxlab*, network namespaces boxlab-*, links bx*, state in
-# /run/boxlab, scratch directories /tmp/boxlab-*. A student's machine
+# /run/boxlab, scratch directories /tmp/boxlab-*; and no process may
+# still run one of its programs. A student's machine
 # must look the same after the lab as before it; `make test` fails if not.
 set -u
 
@@ -13,6 +14,14 @@ list_leftovers() {
 	# cgroups, in every hierarchy: v1 controllers and the v2 tree alike.
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 5 -type d -name 'boxlab*' \
 		-printf 'cgroup %p\n' 2>/dev/null
+	# Processes still running one of the lab's programs.
+	for exe in /proc/[0-9]*/exe; do
+		case $(readlink "$exe" 2>/dev/null) in
+		*/build/*/bin/* | */build/*/grade/*)
+			pid=${exe#/proc/}
+			echo "process ${pid%/exe} $(cat "/proc/${pid%/exe}/comm" 2>/dev/null)" ;;
+		esac
+	done
 	for path in /run/netns/boxlab-* /sys/class/net/bx* /run/boxlab /tmp/boxlab-*; do
 		[ -e "$path" ] && echo "path $path"
 	done

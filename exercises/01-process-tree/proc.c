@@ -108,6 +108,5 @@ int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count)
 
 bool proc_is_kernel_thread(const struct proc_stat *stat)
 {
-	return (stat->flags & PROC_PF_KTHREAD) || stat->pid == 2 ||
-	       stat->ppid == 2;
+	return (stat->flags & PROC_PF_KTHREAD) != 0;
 }

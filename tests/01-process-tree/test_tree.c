@@ -79,23 +79,27 @@ START_TEST(build_links_parents_in_pid_order)
 }
 END_TEST
 
+/* Only PF_KTHREAD makes a kernel thread: in a PID namespace, PID 2 and
+ * its children are ordinary processes. */
 START_TEST(build_marks_kernel_threads)
 {
 	struct proc_stat procs[] = {
-		proc(1, 0, "init"),
-		proc(2, 0, "kthreadd"),
-		proc(3, 2, "rcu_gp"),
-		proc(50, 1, "bash"),
+		proc(1, 0, "init"),   proc(2, 0, "kthreadd"),
+		proc(3, 2, "rcu_gp"), proc(50, 1, "bash"),
+		proc(60, 2, "sh"),
 	};
 	struct tree tree;
 
 	procs[1].flags = PROC_PF_KTHREAD;
-	tree = build(procs, 4);
+	procs[2].flags = PROC_PF_KTHREAD;
+	tree = build(procs, 5);
 	ck_assert(!tree.nodes[tree_find(&tree, 1)].kernel_thread);
 	ck_assert(tree.nodes[tree_find(&tree, 2)].kernel_thread);
-	ck_assert_msg(tree.nodes[tree_find(&tree, 3)].kernel_thread,
-	              "a child of kthreadd is a kernel thread");
+	ck_assert(tree.nodes[tree_find(&tree, 3)].kernel_thread);
 	ck_assert(!tree.nodes[tree_find(&tree, 50)].kernel_thread);
+	ck_assert_msg(!tree.nodes[tree_find(&tree, 60)].kernel_thread,
+	              "a child of PID 2 without PF_KTHREAD is not a kernel "
+	              "thread");
 	tree_free(&tree);
 }
 END_TEST

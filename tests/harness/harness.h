@@ -70,7 +70,8 @@ const char *test_fixture(const char *name);
  * cannot. */
 int test_open_fixture(const char *name);
 
-/* The path of program NAME as built for this grading run. */
+/* The path of program NAME as built for this grading run (valid until
+ * eight more calls). */
 const char *test_program(const char *name);
 
 /* Fail the test when RET is negative, with a message a student can act
@@ -79,6 +80,11 @@ const char *test_program(const char *name);
 #define ck_assert_ok(ret, what)                                                \
 	test_assert_ok((ret), (what), __FILE__, __LINE__)
 void test_assert_ok(long ret, const char *what, const char *file, int line);
+
+/* Fail the test with "exercise X is not implemented yet" if this process
+ * has reached a stub: for code that hides a stub's error (a search that
+ * just finds nothing). */
+void test_assert_no_stub(void);
 
 /* Fail the test unless RET is the error EXPECTED (a negative errno), with
  * "WHAT: expected -ESRCH (No such process), got 12". */
@@ -94,11 +100,33 @@ struct run_result {
 	char *err;  /* everything it wrote on stderr */
 };
 
-/* Run ARGV (argv[0] a path) with stdin from /dev/null, capture its output
- * and wait for it. Fails the test if it cannot be started. The program
+/* Run ARGV (argv[0] a path) with an empty stdin, capture its output and
+ * wait for it. Fails the test if it cannot be started. The program
  * gets SIGKILL if the test process dies first (PR_SET_PDEATHSIG), so a
  * test that times out leaves nothing running. */
 void test_run(char *const argv[], struct run_result *ret_result);
+
+/* A program started with test_start() and not yet waited for. */
+struct running {
+	pid_t pid;  /* the program */
+	int in_fd;  /* write end of its stdin */
+	int out_fd; /* read end of its stdout */
+	int err_fd; /* read end of its stderr */
+};
+
+/* Start ARGV like test_run(), without waiting for it. Its stdin is a pipe
+ * this test holds: a `cat` under the program lives exactly as long as the
+ * test, even when a timeout kills the test. */
+void test_start(char *const argv[], struct running *ret_running);
+
+/* Read from FD until a line containing TEXT arrives; fail the test at end
+ * of file. The way to know a program has reached a point (it says so),
+ * without sleeping. */
+void test_wait_for_line(int fd, const char *text);
+
+/* Close RUNNING's stdin, collect the rest of its output and wait for it
+ * to exit. */
+void test_finish(struct running *running, struct run_result *ret_result);
 
 /* Free what test_run() allocated. Accepts NULL. */
 void test_run_free(struct run_result *result);

@@ -62,23 +62,27 @@ int test_open_fixture(const char *name)
 	return fd;
 }
 
-/* Programs sit next to the test binary unless BOXLAB_BIN says otherwise. */
+/* Programs sit next to the test binary unless BOXLAB_BIN says otherwise.
+ * The paths live in a ring of buffers, so that one call's result stays
+ * valid while a few more are made for the same command line. */
 const char *test_program(const char *name)
 {
-	static char path[2 * PATH_MAX];
+	static char paths[8][2 * PATH_MAX];
+	static unsigned next;
 	const char *bin = getenv("BOXLAB_BIN");
+	char *path = paths[next++ % 8];
 	char self[PATH_MAX];
 	ssize_t len;
 
 	if (bin) {
-		snprintf(path, sizeof(path), "%s/%s", bin, name);
+		snprintf(path, sizeof(paths[0]), "%s/%s", bin, name);
 		return path;
 	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	ck_assert_msg(len > 0, "readlink /proc/self/exe: %s", strerror(errno));
 	self[len] = '\0';
 	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%s/%s", self, name);
+	snprintf(path, sizeof(paths[0]), "%s/%s", self, name);
 	return path;
 }
 
@@ -93,6 +97,13 @@ void test_assert_ok(long ret, const char *what, const char *file, int line)
 		              file, line, todo);
 	ck_assert_msg(0, "%s:%d: %s failed: %s", file, line, what,
 	              strerror((int)-ret));
+}
+
+void test_assert_no_stub(void)
+{
+	const char *todo = exercise_todo_last();
+
+	ck_assert_msg(!todo, "exercise %s is not implemented yet", todo);
 }
 
 /* "-ESRCH (No such process)" for -3; "12" for a non-error result. */
@@ -121,12 +132,10 @@ void test_assert_err(long ret, int expected, const char *what, const char *file,
 }
 
 /* In the forked child: wire up stdin/stdout/stderr and exec. */
-static void exec_child(char *const argv[], int out_fd, int err_fd)
+static void exec_child(char *const argv[], int in_fd, int out_fd, int err_fd)
 {
-	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	dup2(null_fd, STDIN_FILENO);
+	dup2(in_fd, STDIN_FILENO);
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
 	execv(argv[0], argv);
@@ -152,24 +161,60 @@ static bool drain(int fd, char **buf, size_t *len)
 	return true;
 }
 
-void test_run(char *const argv[], struct run_result *ret_result)
+void test_start(char *const argv[], struct running *ret_running)
 {
-	struct pollfd fds[2];
-	size_t out_len = 0, err_len = 0;
-	int out_pipe[2], err_pipe[2];
+	int in_pipe[2], out_pipe[2], err_pipe[2];
 	pid_t pid;
 
-	memset(ret_result, 0, sizeof(*ret_result));
+	ck_assert_int_eq(pipe2(in_pipe, O_CLOEXEC), 0);
 	ck_assert_int_eq(pipe2(out_pipe, O_CLOEXEC), 0);
 	ck_assert_int_eq(pipe2(err_pipe, O_CLOEXEC), 0);
 	pid = fork();
 	ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0)
-		exec_child(argv, out_pipe[1], err_pipe[1]);
+		exec_child(argv, in_pipe[0], out_pipe[1], err_pipe[1]);
+	close(in_pipe[0]);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
-	fds[0] = (struct pollfd){ .fd = out_pipe[0], .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = err_pipe[0], .events = POLLIN };
+	*ret_running = (struct running){ .pid = pid,
+		                         .in_fd = in_pipe[1],
+		                         .out_fd = out_pipe[0],
+		                         .err_fd = err_pipe[0] };
+}
+
+void test_wait_for_line(int fd, const char *text)
+{
+	char line[1024];
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, &line[len], 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		ck_assert_msg(n == 1, "end of output before a line with \"%s\"",
+		              text);
+		if (line[len] != '\n' && len < sizeof(line) - 2) {
+			len++;
+			continue;
+		}
+		line[len] = '\0';
+		if (strstr(line, text))
+			return;
+		len = 0;
+	}
+}
+
+void test_finish(struct running *running, struct run_result *ret_result)
+{
+	struct pollfd fds[2] = {
+		{ .fd = running->out_fd, .events = POLLIN },
+		{ .fd = running->err_fd, .events = POLLIN },
+	};
+	size_t out_len = 0, err_len = 0;
+
+	close(running->in_fd);
+	memset(ret_result, 0, sizeof(*ret_result));
 	ret_result->out = calloc(1, 1);
 	ret_result->err = calloc(1, 1);
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
@@ -182,10 +227,19 @@ void test_run(char *const argv[], struct run_result *ret_result)
 		    !drain(fds[1].fd, &ret_result->err, &err_len))
 			fds[1].fd = -1;
 	}
-	close(out_pipe[0]);
-	close(err_pipe[0]);
-	while (waitpid(pid, &ret_result->status, 0) < 0 && errno == EINTR)
+	close(running->out_fd);
+	close(running->err_fd);
+	while (waitpid(running->pid, &ret_result->status, 0) < 0 &&
+	       errno == EINTR)
 		;
+}
+
+void test_run(char *const argv[], struct run_result *ret_result)
+{
+	struct running running;
+
+	test_start(argv, &running);
+	test_finish(&running, ret_result);
 }
 
 void test_run_free(struct run_result *result)
