@@ -193,7 +193,7 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all help check grade test selftest stubcheck exercises exercises-check format-check \
-	demo deps doctor rootfs slides leftovers format clean
+	demo bench deps doctor rootfs slides leftovers format clean
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
@@ -249,8 +249,14 @@ exercises-check:
 ## demo: build the solutions and run each chapter's programs, narrated
 demo:
 	@$(MAKE) --no-print-directory deps
+	@$(MAKE) -s --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS)) rootfs
+	@common/scripts/demo.sh $(BUILD)/solutions/bin build/rootfs/busybox
+
+## bench: the lab's programs measured side by side with their peers
+bench:
+	@$(MAKE) -s --no-print-directory deps
 	@$(MAKE) -s --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
-	@common/scripts/demo.sh $(BUILD)/solutions/bin
+	@common/scripts/bench.sh $(BUILD)/solutions/bin
 
 ## deps: install the Debian packages the lab needs (as root)
 deps:

@@ -18,13 +18,20 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Try PATH; print how it went. Returns true if the kernel would run it. */
+/* Try PATH; print how it went, and where it leads if it is a symbolic
+ * link. Returns true if the kernel would run it. */
 static bool try_candidate(int root_fd, const char *path)
 {
 	int ret = init_probe(root_fd, path);
+	char target[256];
+	ssize_t len;
 
-	printf("  %-12s %s\n", path,
+	printf("  %-12s %s", path,
 	       ret == 0 ? "runs: this is init" : strerror(-ret));
+	len = readlinkat(root_fd, path + 1, target, sizeof(target) - 1);
+	if (len > 0)
+		printf(" (a link to %.*s)", (int)len, target);
+	putchar('\n');
 	return ret == 0;
 }
 

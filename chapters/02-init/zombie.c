@@ -15,13 +15,11 @@
 #include "die.h"
 #include "parse.h"
 #include "proc.h"
-#include "sys.h"
 #include "tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -93,41 +91,33 @@ static pid_t fork_short_lived(void)
 	return pid;
 }
 
-/* Wait until PID has exited, without reaping it. For our own child
- * waitid(WNOWAIT) does that; for anyone's, a pidfd turns readable when
- * its process exits (or fails with ESRCH if it is already reaped). */
-static void wait_exited(pid_t pid, bool own_child)
+/* Wait until our child PID has exited, without reaping it: waitid(2)
+ * with WNOWAIT leaves it a zombie. */
+static void wait_exited(pid_t pid)
 {
-	struct pollfd pfd = { .events = POLLIN };
 	siginfo_t info;
 
-	if (own_child) {
-		if (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+	while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
 			die_errno(errno, "waitid %d", (int)pid);
-		return;
-	}
-	pfd.fd = sys_pidfd_open(pid, 0);
-	if (pfd.fd == -ESRCH)
-		return;
-	if (pfd.fd < 0)
-		die_errno(pfd.fd, "pidfd_open %d", (int)pid);
-	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-		;
-	close(pfd.fd);
 }
 
 /* The parent of the orphans: start COUNT children, tell the grandparent
- * their PIDs, and exit without waiting for them. */
+ * their PIDs, and once they have all exited, exit without reaping them:
+ * the kernel hands the zombies to our init all at once. */
 static noreturn void run_middle(int count, int pid_pipe)
 {
-	pid_t pid;
+	pid_t *pids = calloc(count, sizeof(pid_t));
 	int i;
 
-	for (i = 0; i < count; i++) {
-		pid = fork_short_lived();
-		if (write(pid_pipe, &pid, sizeof(pid)) != sizeof(pid))
-			_exit(1);
-	}
+	if (!pids)
+		_exit(1);
+	for (i = 0; i < count; i++)
+		pids[i] = fork_short_lived();
+	if (write(pid_pipe, pids, count * sizeof(pid_t)) < 0)
+		_exit(1);
+	for (i = 0; i < count; i++)
+		wait_exited(pids[i]);
 	_exit(0);
 }
 
@@ -149,10 +139,12 @@ static void make_orphans(int count, pid_t *pids)
 		if (read(pipe_fds[0], &pids[i], sizeof(pid_t)) != sizeof(pid_t))
 			die("the middle process did not report its children");
 	close(pipe_fds[0]);
+	/* When the middle process can be reaped, its exit is complete, and
+	 * with it the handover of its exited children to our init. */
 	if (waitpid(middle, NULL, 0) < 0)
 		die_errno(errno, "waitpid %d", (int)middle);
-	printf("zombie %d: PID %d started %d children and exited: they are "
-	       "orphans now\n",
+	printf("zombie %d: PID %d started %d children and exited after them: "
+	       "they are orphans now\n",
 	       (int)getpid(), (int)middle, count);
 }
 
@@ -232,8 +224,9 @@ int main(int argc, char **argv)
 		       "them\n",
 		       (int)getpid(), opts.count);
 	}
-	for (i = 0; i < opts.count; i++)
-		wait_exited(pids[i], !opts.orphans);
+	if (!opts.orphans)
+		for (i = 0; i < opts.count; i++)
+			wait_exited(pids[i]);
 	if (opts.sync)
 		sync_with_init();
 

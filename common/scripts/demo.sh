@@ -6,6 +6,7 @@
 # you see.
 set -eu
 bin=${1:?usage: demo.sh BIN}
+rootfs=${2:-build/rootfs/busybox}
 
 say() {
 	printf '\n\033[1m%s\033[0m\n' "$*"
@@ -38,4 +39,23 @@ chapter_01() {
 	show "$bin/orphan" --subreaper
 }
 
+chapter_02() {
+	say "== Chapter 02: init, what PID 1 owes its children (chapters/02-init/README.md)"
+	say "A process that exits stays a zombie (state Z) until its parent waits for it:"
+	show "$bin/zombie" -n 2
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(the PID-namespace part of this chapter needs root: sudo make demo)"
+		return
+	fi
+	say "As PID 1 of a new PID namespace, a program that never waits collects orphans as zombies, like java in a container:"
+	show "$bin/pid1" -- "$bin/zombie" --orphans -n 4 --tree
+	say "With miniinit as PID 1, they are reaped:"
+	show "$bin/pid1" --init -- "$bin/zombie" --orphans -n 4 --sync --tree
+	say "PID 1 ignores signals it has no handler for, when they come from inside its namespace:"
+	show "$bin/pid1" -- sh -c 'kill -TERM $$; echo "PID $$ survived SIGTERM"'
+	say "Which program would the kernel start as init in the busybox root filesystem?"
+	show "$bin/initsearch" "$rootfs"
+}
+
 chapter_01
+chapter_02

@@ -13,6 +13,8 @@ pkg-config         finds the libraries' compiler flags
 check              the Check unit-test framework (tests/)
 libjansson-dev     JSON: the grader's results (later: OCI config, API)
 busybox-static     the root filesystem of the container chapters
+tini               the peer miniinit is measured against (make bench)
+hyperfine          times the benchmarks (make bench)
 "
 
 names=$(printf '%s\n' "$packages" | awk 'NF { print $1 }')
