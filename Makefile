@@ -158,9 +158,21 @@ $(BUILD)/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,$(1),$(
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
 endef
 
+# The programs of the chapters before CH: a chapter's programs may run
+# them (isolate --init runs miniinit), so its grade/ directory has links
+# to the solutions' builds of them.
+earlier_programs = $(foreach c,$(call before,$(1)),$(call programs_of,$(c)))
+
+# $(call earlier_link,CTX,CH,PROG)
+define earlier_link
+$(BUILD)/$(1)/grade/$(2)/$(3): $(BUILD)/solutions/bin/$(3)
+	@mkdir -p $$(@D)
+	ln -sf $(CURDIR)/$$< $$@
+endef
+
 # $(call runner_rules,CTX,CH): CTX/grade/CH/run-tests, next to the programs.
 define runner_rules
-$(BUILD)/$(1)/grade/$(2)/run-tests: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(2)/*.c)) $(BUILD)/meta/$(2).o $(HARNESS_OBJS) $(call libs_for,$(1),$(2)) $(COMMON_LIB) | $(addprefix $(BUILD)/$(1)/grade/$(2)/,$(call programs_of,$(2)))
+$(BUILD)/$(1)/grade/$(2)/run-tests: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(2)/*.c)) $(BUILD)/meta/$(2).o $(HARNESS_OBJS) $(call libs_for,$(1),$(2)) $(COMMON_LIB) | $(addprefix $(BUILD)/$(1)/grade/$(2)/,$(call programs_of,$(2)) $(call earlier_programs,$(2)))
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(PROGRAM_LIBS) $$(TEST_LIBS)
 endef
@@ -177,11 +189,13 @@ $(foreach ch,$(CHAPTERS),\
   $(foreach ctx,solutions exercises,\
     $(eval $(call library_rules,$(ctx),$(ch)))\
     $(eval $(call runner_rules,$(ctx),$(ch)))\
+    $(foreach p,$(call earlier_programs,$(ch)),$(eval $(call earlier_link,$(ctx),$(ch),$(p))))\
     $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,$(ctx),$(ch),$(p)))))\
   $(foreach id,$(call exercise_ids,$(ch)),\
     $(eval $(call stub_sources,$(id),$(ch)))\
     $(eval $(call library_rules,stub/$(id),$(ch)))\
     $(eval $(call runner_rules,stub/$(id),$(ch)))\
+    $(foreach p,$(call earlier_programs,$(ch)),$(eval $(call earlier_link,stub/$(id),$(ch),$(p))))\
     $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,stub/$(id),$(ch),$(p))))\
     $(eval STUB_RUNNERS += $(BUILD)/stub/$(id)/grade/$(ch)/run-tests)))
 

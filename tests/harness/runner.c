@@ -11,8 +11,10 @@
 #include "harness.h"
 
 #include "die.h"
+#include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -41,6 +43,41 @@ struct run {
 };
 
 static const char *const outcome_names[] = { "passed", "failed", "skipped" };
+
+/* The host's mount table before any test ran, and where to read it again:
+ * the runner's own /proc/PID/mountinfo. Forked tests inherit both. */
+static char *host_mounts;
+static pid_t runner_pid;
+
+/* The first line where A and B differ, for the failure message. */
+static const char *first_difference(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	while (a > host_mounts && a[-1] != '\n')
+		a--;
+	return a;
+}
+
+/* Run in each test's process after the test (a Check "checked fixture"):
+ * whatever a test did in its own namespaces, the host's mounts must be as
+ * they were. The top complaint against container labs is a host /proc
+ * wiped through shared mount propagation: this is where it is caught. */
+static void check_host_mounts(void)
+{
+	char path[64], *now;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)runner_pid);
+	ret = file_read_all(AT_FDCWD, path, &now, NULL);
+	ck_assert_msg(ret == 0, "read %s: %s", path, strerror(-ret));
+	ck_assert_msg(strcmp(now, host_mounts) == 0,
+	              "the host's mount table changed, from the line: %.200s",
+	              first_difference(host_mounts, now));
+	free(now);
+}
 
 /* Every GRADED test must name a known exercise, and every exercise must
  * have a test: otherwise points would go missing without anyone noticing. */
@@ -106,6 +143,8 @@ static Suite *make_suite(struct run *run, char **names, int count)
 			                                    : DEFAULT_TIMEOUT);
 			_tcase_add_test(tcase, t->test, t->signal,
 			                t->exit_value, 0, 1);
+			tcase_add_checked_fixture(tcase, NULL,
+			                          check_host_mounts);
 			suite_add_tcase(suite, tcase);
 		}
 	return suite;
@@ -316,6 +355,10 @@ int main(int argc, char **argv)
 			    "[TEST...]");
 	}
 	check_tables();
+	runner_pid = getpid();
+	c = file_read_all(AT_FDCWD, "/proc/self/mountinfo", &host_mounts, NULL);
+	if (c < 0)
+		die_errno(c, "read /proc/self/mountinfo");
 	run_suite(&run, make_suite(&run, argv + optind, argc - optind));
 	if (run.count == 0)
 		die("no test is named %s", argv[optind]);

@@ -1,0 +1,78 @@
+/* nsls - the namespaces of processes, and which differ from mine.
+ *
+ *	nsls [PID...]
+ *
+ * Each process is in exactly one namespace of each type; /proc/PID/ns/
+ * has a link per type, and the namespace's identity is the inode those
+ * links lead to. Two processes share a namespace when the identities are
+ * equal; nsls marks the ones that differ from its own.
+ */
+#include "die.h"
+#include "ns.h"
+#include "parse.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* List PID's namespaces; returns false if PID does not exist. */
+static bool list_process(int proc_fd, pid_t pid)
+{
+	const struct ns_type *type;
+	struct ns_id id, mine;
+	struct proc_stat stat;
+	int ret;
+
+	ret = proc_read_stat(proc_fd, pid, &stat);
+	if (ret < 0) {
+		warn_errno(ret, "PID %d", (int)pid);
+		return false;
+	}
+	printf("PID %d (%s)\n", (int)pid, stat.comm);
+	for (type = ns_types; type->name; type++) {
+		ret = ns_identity(proc_fd, pid, type->name, &id);
+		if (ret == -ENOENT)
+			continue; /* a type this kernel does not have */
+		if (ret < 0)
+			die_errno(ret, "%d/ns/%s", (int)pid, type->name);
+		ret = ns_identity(proc_fd, getpid(), type->name, &mine);
+		if (ret < 0)
+			die_errno(ret, "self/ns/%s", type->name);
+		printf("  %-7s %lu%s\n", type->name, (unsigned long)id.ino,
+		       id.ino != mine.ino || id.dev != mine.dev
+		               ? "  (differs from mine)"
+		               : "");
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	bool ok = true;
+	int proc_fd, i;
+	pid_t pid;
+
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: nsls [PID...]\n"
+		       "Show the namespaces of each PID (default: nsls "
+		       "itself).\n");
+		return EXIT_SUCCESS;
+	}
+	for (i = 1; i < argc; i++)
+		if (parse_pid(argv[i], &pid) < 0)
+			die_usage("%s: not a process ID", argv[i]);
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		die_errno(errno, "open /proc");
+	if (argc == 1)
+		ok = list_process(proc_fd, getpid());
+	for (i = 1; i < argc; i++) {
+		parse_pid(argv[i], &pid);
+		ok = list_process(proc_fd, pid) && ok;
+	}
+	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}

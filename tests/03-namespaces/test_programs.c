@@ -1,0 +1,233 @@
+/* test_programs.c - isolate, nsls and nsjoin, run as a user would. They
+ * need every exercise of the chapter, so they carry no points; they must
+ * pass for the solutions.
+ */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ARGS 16
+
+static void run_args(struct run_result *result, const char *program,
+                     const char *const *args)
+{
+	char *argv[MAX_ARGS + 2] = { (char *)test_program(program) };
+	int i;
+
+	for (i = 0; args[i] && i < MAX_ARGS; i++)
+		argv[i + 1] = (char *)args[i];
+	test_run(argv, result);
+}
+
+#define RUN(result, program, ...)                                              \
+	run_args(result, program, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void assert_exit(const struct run_result *result, int expected)
+{
+	ck_assert_msg(test_exit_status(result) == expected,
+	              "expected exit status %d, got %d (status %#x); "
+	              "stdout: %s; stderr: %s",
+	              expected, test_exit_status(result), result->status,
+	              result->out, result->err);
+}
+
+START_TEST(isolate_hostname_stays_inside)
+{
+	char before[128], after[128];
+	struct run_result r;
+
+	test_needs_root();
+	ck_assert_int_eq(gethostname(before, sizeof(before)), 0);
+	RUN(&r, "isolate", "--hostname", "boxlab-box", "--", "hostname");
+	assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "boxlab-box\n");
+	ck_assert_int_eq(gethostname(after, sizeof(after)), 0);
+	ck_assert_str_eq(after, before);
+	test_run_free(&r);
+}
+END_TEST
+
+/* The first process is PID 1 and ps sees only the container. */
+START_TEST(isolate_pid_namespace_sees_itself)
+{
+	struct run_result r;
+
+	test_needs_root();
+	RUN(&r, "isolate", "--pid", "--", "sh", "-c",
+	    "echo $$; ls /proc | grep -c '^[0-9]'");
+	assert_exit(&r, 0);
+	/* sh (PID 1) and ls; grep may or may not have started yet. */
+	ck_assert_msg(!strncmp(r.out, "1\n", 2) && (!strcmp(r.out + 2, "2\n") ||
+	                                            !strcmp(r.out + 2, "3\n")),
+	              "expected PID 1 and 2 or 3 processes, got:\n%s", r.out);
+	test_run_free(&r);
+}
+END_TEST
+
+/* isolate inside isolate: PID 1 again, and other namespaces than the
+ * outer container's (the overview: a container can create containers). */
+START_TEST(isolate_nests)
+{
+	char script[512];
+	struct run_result r;
+
+	test_needs_root();
+	snprintf(script, sizeof(script),
+	         "readlink /proc/self/ns/uts; %s --pid --hostname inner -- sh "
+	         "-c 'echo $$; hostname; readlink /proc/self/ns/uts'",
+	         test_program("isolate"));
+	RUN(&r, "isolate", "--pid", "--hostname", "outer", "--", "sh", "-c",
+	    script);
+	assert_exit(&r, 0);
+	{
+		char outer_uts[64], inner_uts[64], host[64];
+		int pid;
+
+		ck_assert_msg(sscanf(r.out, "%63s %d %63s %63s", outer_uts,
+		                     &pid, host, inner_uts) == 4,
+		              "unexpected output:\n%s", r.out);
+		ck_assert_int_eq(pid, 1);
+		ck_assert_str_eq(host, "inner");
+		ck_assert_str_ne(outer_uts, inner_uts);
+	}
+	test_run_free(&r);
+}
+END_TEST
+
+START_TEST(isolate_init_runs_miniinit_as_pid1)
+{
+	struct run_result r;
+
+	test_needs_root();
+	RUN(&r, "isolate", "--pid", "--init", "--", "sh", "-c",
+	    "cat /proc/1/comm; echo $$");
+	assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "miniinit\n2\n");
+	test_run_free(&r);
+}
+END_TEST
+
+/* nsjoin into a running container sees its host name: docker exec. */
+START_TEST(nsjoin_enters_running_container)
+{
+	char *argv[] = { (char *)test_program("isolate"),
+		         "-v",
+		         "--hostname",
+		         "boxlab-running",
+		         "--",
+		         "sh",
+		         "-c",
+		         "echo up; cat",
+		         NULL };
+	struct running container;
+	struct run_result r, inside;
+	char pid[16];
+	const char *at;
+
+	test_needs_root();
+	test_start(argv, &container);
+	test_wait_for_line(container.out_fd, "up");
+	/* isolate -v said "isolate: PID N runs in ..." before releasing. */
+	{
+		char line[256] = "";
+		ssize_t n = read(container.err_fd, line, sizeof(line) - 1);
+
+		ck_assert_int_gt(n, 0);
+		at = strstr(line, "PID ");
+		ck_assert_ptr_nonnull(at);
+		snprintf(pid, sizeof(pid), "%d", atoi(at + 4));
+	}
+	RUN(&inside, "nsjoin", "-t", pid, "--uts", "--", "hostname");
+	test_finish(&container, &r);
+	assert_exit(&inside, 0);
+	ck_assert_str_eq(inside.out, "boxlab-running\n");
+	assert_exit(&r, 0);
+	test_run_free(&inside);
+	test_run_free(&r);
+}
+END_TEST
+
+/* From inside a new UTS namespace, this test's process differs in uts
+ * and only there. */
+START_TEST(nsls_marks_differences)
+{
+	struct run_result r;
+	char pid[16];
+	const char *uts, *ipc;
+
+	test_needs_root();
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	RUN(&r, "isolate", "--uts", "--", test_program("nsls"), pid);
+	assert_exit(&r, 0);
+	uts = strstr(r.out, "\n  uts ");
+	ipc = strstr(r.out, "\n  ipc ");
+	ck_assert_msg(uts && ipc, "no uts or ipc line:\n%s", r.out);
+	ck_assert_msg(strstr(uts + 1, "(differs from mine)") &&
+	                      strchr(uts + 1, '\n') >
+	                              strstr(uts + 1, "(differs from mine)"),
+	              "uts not marked as different:\n%s", r.out);
+	ck_assert_msg(strchr(ipc + 1, '\n') < strstr(ipc + 1, "(differs") ||
+	                      !strstr(ipc + 1, "(differs"),
+	              "ipc marked as different:\n%s", r.out);
+	test_run_free(&r);
+}
+END_TEST
+
+/* Bad input: one clear line, a non-zero status. */
+START_TEST(bad_input_is_reported)
+{
+	struct run_result r;
+
+	RUN(&r, "isolate", "--bogus", "true");
+	assert_exit(&r, 2);
+	ck_assert_str_eq(r.err, "isolate: unknown option --bogus "
+	                        "(try isolate --help)\n");
+	test_run_free(&r);
+	RUN(&r, "nsjoin", "--uts", "--", "true");
+	assert_exit(&r, 2);
+	ck_assert_str_eq(r.err, "nsjoin: which process? (-t PID) "
+	                        "(try nsjoin --help)\n");
+	test_run_free(&r);
+	RUN(&r, "nsls", "abc");
+	assert_exit(&r, 2);
+	ck_assert_str_eq(r.err, "nsls: abc: not a process ID "
+	                        "(try nsls --help)\n");
+	test_run_free(&r);
+	RUN(&r, "nsls", "2000000000");
+	assert_exit(&r, 1);
+	ck_assert_str_eq(r.err, "nsls: PID 2000000000: No such process\n");
+	test_run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_input_needing_root)
+{
+	struct run_result r;
+
+	test_needs_root();
+	RUN(&r, "isolate", "--uts", "--", "/nonexistent");
+	assert_exit(&r, 127);
+	ck_assert_str_eq(r.err, "isolate: /nonexistent: command not found\n");
+	test_run_free(&r);
+	RUN(&r, "nsjoin", "-t", "2000000000", "--uts", "--", "true");
+	assert_exit(&r, 1);
+	ck_assert_str_eq(r.err, "nsjoin: -t 2000000000: no such process\n");
+	test_run_free(&r);
+}
+END_TEST
+
+const struct graded_test programs_tests[] = {
+	PROGRAM(isolate_hostname_stays_inside),
+	PROGRAM(isolate_pid_namespace_sees_itself),
+	PROGRAM(isolate_nests),
+	PROGRAM(isolate_init_runs_miniinit_as_pid1),
+	PROGRAM(nsjoin_enters_running_container),
+	PROGRAM(nsls_marks_differences),
+	PROGRAM(bad_input_is_reported),
+	PROGRAM(bad_input_needing_root),
+	{ 0 },
+};
