@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # the $$ shown is for the shell in a container
 # demo.sh BIN - run each chapter's programs once, with a line of narration.
 #
 # `make demo` builds the solutions and calls this with their bin/. Each
@@ -57,5 +58,22 @@ chapter_02() {
 	show "$bin/initsearch" "$rootfs"
 }
 
+chapter_03() {
+	say "== Chapter 03: namespaces (chapters/03-namespaces/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	say "A host name of its own, that the host never sees:"
+	show "$bin/isolate" --hostname box1 -- hostname
+	say "In a new PID namespace the command is PID 1, and ps (reading a fresh /proc) sees only the container:"
+	show "$bin/isolate" --pid -- sh -c 'echo "my PID is $$"; ps -o pid,comm'
+	say "Which namespaces differ from the shell outside? nsls, from inside new UTS and IPC namespaces:"
+	show "$bin/isolate" --uts --ipc -- "$bin/nsls" "$$"
+	say "Namespaces nest: a container inside a container, with miniinit as each PID 1:"
+	show "$bin/isolate" --pid --init --hostname outer -- "$bin/isolate" --pid --init --hostname inner -- sh -c 'echo "PID $$ on $(hostname)"; ps -o pid,comm'
+}
+
 chapter_01
 chapter_02
+chapter_03
