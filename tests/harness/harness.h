@@ -63,6 +63,15 @@ void test_needs_root(void);
 /* Skip the calling test, giving REASON ("needs root"). Does not return. */
 void test_skip(const char *reason) __attribute__((noreturn));
 
+/* A new empty directory for this test, under the run's scratch directory
+ * /tmp/boxlab-test-RUNNERPID/, which the runner removes after the last
+ * test, passed or failed (static buffer). */
+const char *test_tmpdir(void);
+
+/* Copy fixture NAME (a directory tree) into a new test_tmpdir() and
+ * return the copy's path (static buffer): for tests that write. */
+const char *test_copy_fixture(const char *name);
+
 /* The path of fixture NAME under tests/fixtures/ (static buffer). */
 const char *test_fixture(const char *name);
 

@@ -42,6 +42,33 @@ void test_needs_root(void)
 		test_skip("needs root");
 }
 
+const char *test_tmpdir(void)
+{
+	static char path[PATH_MAX];
+	const char *scratch = getenv("BOXLAB_TEST_TMP");
+
+	ck_assert_msg(scratch,
+	              "BOXLAB_TEST_TMP is not set (run-tests sets it)");
+	snprintf(path, sizeof(path), "%s/XXXXXX", scratch);
+	ck_assert_msg(mkdtemp(path), "mkdtemp %s: %s", path, strerror(errno));
+	return path;
+}
+
+const char *test_copy_fixture(const char *name)
+{
+	static char copy[PATH_MAX];
+	char command[3 * PATH_MAX];
+	int status;
+
+	snprintf(copy, sizeof(copy), "%s", test_tmpdir());
+	/* cp -a keeps modes and links; the fixture's content goes in. */
+	snprintf(command, sizeof(command), "cp -a '%s/.' '%s'",
+	         test_fixture(name), copy);
+	status = system(command);
+	ck_assert_msg(status == 0, "%s: status %d", command, status);
+	return copy;
+}
+
 const char *test_fixture(const char *name)
 {
 	static char path[PATH_MAX];

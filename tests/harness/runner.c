@@ -10,6 +10,7 @@
  */
 #include "harness.h"
 
+#include "cgsweep.h"
 #include "die.h"
 #include "file.h"
 
@@ -20,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_TIMEOUT     10
@@ -48,6 +51,9 @@ static const char *const outcome_names[] = { "passed", "failed", "skipped" };
  * the runner's own /proc/PID/mountinfo. Forked tests inherit both. */
 static char *host_mounts;
 static pid_t runner_pid;
+
+/* The lab's cgroups before any test ran (cgsweep.h). */
+static char *lab_cgroups;
 
 /* The first line where A and B differ, for the failure message. */
 static const char *first_difference(const char *a, const char *b)
@@ -77,6 +83,23 @@ static void check_host_mounts(void)
 	              "the host's mount table changed, from the line: %.200s",
 	              first_difference(host_mounts, now));
 	free(now);
+}
+
+/* Also after each test: no new cgroup under boxlab/ in any hierarchy. */
+static void check_lab_cgroups(void)
+{
+	char *now = cgsweep_list();
+	const char *left = cgsweep_new(lab_cgroups, now);
+
+	ck_assert_msg(!left, "the test left the cgroup %s behind", left);
+	free(now);
+}
+
+/* The checked teardown of every test. */
+static void check_host(void)
+{
+	check_host_mounts();
+	check_lab_cgroups();
 }
 
 /* Every GRADED test must name a known exercise, and every exercise must
@@ -143,8 +166,7 @@ static Suite *make_suite(struct run *run, char **names, int count)
 			                                    : DEFAULT_TIMEOUT);
 			_tcase_add_test(tcase, t->test, t->signal,
 			                t->exit_value, 0, 1);
-			tcase_add_checked_fixture(tcase, NULL,
-			                          check_host_mounts);
+			tcase_add_checked_fixture(tcase, NULL, check_host);
 			suite_add_tcase(suite, tcase);
 		}
 	return suite;
@@ -191,10 +213,31 @@ static void collect(struct run *run, SRunner *runner, FILE *skip_log)
 	free(results); /* the array is ours, the results are Check's */
 }
 
+/* nftw(3) callback: remove whatever it is given, deepest first. */
+static int remove_entry(const char *path, const struct stat *st, int type,
+                        struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* The scratch directory tests get their test_tmpdir() in: made before the
+ * first test, removed after the last, whatever happened in between. */
+static void make_scratch(char *path, size_t size)
+{
+	snprintf(path, size, "/tmp/boxlab-test-%d", (int)getpid());
+	if (mkdir(path, 0700) < 0)
+		die_errno(errno, "mkdir %s", path);
+	setenv("BOXLAB_TEST_TMP", path, 1);
+}
+
 static void run_suite(struct run *run, Suite *suite)
 {
 	SRunner *runner = srunner_create(suite);
-	char fd_text[16];
+	char fd_text[16], scratch[64];
 	FILE *skip_log;
 	int fd;
 
@@ -205,7 +248,11 @@ static void run_suite(struct run *run, Suite *suite)
 	setenv("BOXLAB_SKIP_FD", fd_text, 1);
 	setenv("BOXLAB_QUIET_TODO", "1", 1);
 	srunner_set_fork_status(runner, CK_FORK);
+	make_scratch(scratch, sizeof(scratch));
+	lab_cgroups = cgsweep_list();
 	srunner_run_all(runner, CK_SILENT);
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	cgsweep_remove_new(lab_cgroups);
 	skip_log = fdopen(fd, "r");
 	if (!skip_log)
 		die_errno(errno, "fdopen");

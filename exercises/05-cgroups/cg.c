@@ -1,0 +1,184 @@
+/* cg.c - cgroups v1, v2 and hybrid behind one interface. See cg.h. */
+#include "cg.h"
+#include "knob.h"
+
+#include "exercise.h"
+#include "file.h"
+#include "parse.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mntent.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const cg_controller_names[CG_CONTROLLERS] = {
+	[CG_MEMORY] = "memory",
+	[CG_PIDS] = "pids",
+	[CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpuacct",
+};
+
+/* --- detection ----------------------------------------------------------- */
+
+/* EXERCISE 5.1: your own helper functions can go here. */
+
+int cg_detect(const char *mounts, const char *root,
+              struct cg_system *ret_system)
+{
+	/* EXERCISE 5.1: Which layout is this? (20 points)
+	 *
+	 * Read MOUNTS with setmntent(3)/getmntent(3). Type "cgroup2": note
+	 * the mount point (ROOT in front). Type "cgroup": a v1 hierarchy;
+	 * hasmntopt(3) tells which controllers it has. v1 hierarchies
+	 * claim their controllers first, then cgroup2 whatever its
+	 * cgroup.controllers lists. The layout: v1 controllers and a
+	 * cgroup2 is hybrid; only one kind is v1 or v2; neither is none.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.1", mounts, root, ret_system);
+}
+
+/* --- creating, joining, limiting ----------------------------------------- */
+
+/* EXERCISE 5.2: your own helper functions can go here. */
+
+int cg_create(const struct cg_system *system, const char *name,
+              struct cg *ret_cg)
+{
+	/* EXERCISE 5.2: Create a cgroup (15 points)
+	 *
+	 * For each controller the system has, the group's directory is
+	 * MOUNT/CG_PARENT/NAME. Create CG_PARENT (it may exist), enable the
+	 * v2 controllers (see the contract), then create NAME, once per
+	 * distinct directory (cg_dir_repeats() helps).
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.2", system, name, ret_cg);
+}
+
+int cg_attach(const struct cg *cg, pid_t pid)
+{
+	/* EXERCISE 5.3: Put a process in the group (10 points)
+	 *
+	 * Write the PID, as text, to cgroup.procs in each distinct
+	 * directory of CG (knob_write_number() in knob.h helps). The process's threads
+	 * move with it.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.3", cg, pid);
+}
+
+int cg_set_memory(const struct cg *cg, uint64_t bytes)
+{
+	/* EXERCISE 5.4: Limit memory (15 points)
+	 *
+	 * The same limit under the two versions' names; swap too, or the
+	 * kernel would push the excess to swap instead of stopping it.
+	 * knob_exists() (knob.h) says whether the swap knob is there.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.4", cg, bytes);
+}
+
+int cg_set_pids(const struct cg *cg, uint64_t max)
+{
+	if (!cg->dir[CG_PIDS][0])
+		return -ENOENT;
+	return knob_write_number(cg->dir[CG_PIDS], "pids.max", max);
+}
+
+int cg_set_cpu(const struct cg *cg, uint64_t quota_usec, uint64_t period_usec,
+               unsigned int weight)
+{
+	/* EXERCISE 5.5: Limit CPU time and weight (15 points)
+	 *
+	 * v2 has one file for the quota: cpu.max holds "QUOTA PERIOD", or
+	 * "max PERIOD" for no quota. v1 has two, cpu.cfs_period_us and
+	 * cpu.cfs_quota_us (-1 for no quota). The weight is the seed's
+	 * "CPU priority": cpu.weight (1-10000, 100 normal) in v2,
+	 * cpu.shares (1024 normal) in v1.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.5", cg, quota_usec, period_usec, weight);
+}
+
+int cg_read_stats(const struct cg *cg, struct cg_stats *ret_stats)
+{
+	/* EXERCISE 5.6: Read the counters (15 points)
+	 *
+	 * knob_read_number() for single values, knob_read_keyed() for
+	 * "key value" files (knob.h); the file names are in the contract. v1's cpuacct.usage
+	 * counts nanoseconds. Skip a controller whose directory is "".
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.6", cg, ret_stats);
+}
+
+/* EXERCISE 5.7: your own helper functions can go here. */
+
+int cg_destroy(struct cg *cg)
+{
+	/* EXERCISE 5.7: Tear it down (10 points)
+	 *
+	 * Processes can fork while you kill (a fork bomb does nothing
+	 * else): kill what cgroup.procs lists, and read it again, until a
+	 * round finds nobody. Then rmdir each distinct directory, and
+	 * CG_PARENT if it is left empty (another group may still be in it).
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("5.7", cg);
+}
+
+int cg_parse_size(const char *text, uint64_t *ret_bytes)
+{
+	static const char units[] = "KMGT";
+	unsigned long long value;
+	const char *unit;
+	char *end;
+	int shift = 0;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end && (unit = strchr(units, *end)) != NULL) {
+		shift = 10 * (int)(unit - units + 1);
+		end++;
+		if (*end == 'i')
+			end++;
+	}
+	if (*end == 'B')
+		end++;
+	if (*end != '\0')
+		return -EINVAL;
+	if (shift && value > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret_bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+bool cg_dir_repeats(const struct cg *cg, int c)
+{
+	int i;
+
+	for (i = 0; i < c; i++)
+		if (strcmp(cg->dir[i], cg->dir[c]) == 0)
+			return true;
+	return false;
+}

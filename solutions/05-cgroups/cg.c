@@ -1,0 +1,499 @@
+/* cg.c - cgroups v1, v2 and hybrid behind one interface. See cg.h. */
+#include "cg.h"
+#include "knob.h"
+
+#include "exercise.h"
+#include "file.h"
+#include "parse.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mntent.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const cg_controller_names[CG_CONTROLLERS] = {
+	[CG_MEMORY] = "memory",
+	[CG_PIDS] = "pids",
+	[CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpuacct",
+};
+
+/* --- detection ----------------------------------------------------------- */
+
+/* BEGIN EXERCISE 5.1 (helpers) */
+/* Every v1 controller the kernel has had; a v1 hierarchy with none of
+ * them (systemd's "name=systemd") only groups processes. */
+static const char *const v1_controllers[] = {
+	"cpu",     "cpuacct", "cpuset",  "memory",   "devices",
+	"freezer", "blkio",   "net_cls", "net_prio", "perf_event",
+	"hugetlb", "pids",    "rdma",    "misc",     NULL,
+};
+
+static bool has_v1_controller(struct mntent *entry)
+{
+	const char *const *name;
+
+	for (name = v1_controllers; *name; name++)
+		if (hasmntopt(entry, *name))
+			return true;
+	return false;
+}
+
+/* Is NAME one of the words in the cgroup.controllers file of MOUNT? */
+static bool v2_lists(const char *mount, const char *name)
+{
+	char path[PATH_MAX + 32], *text, *word, *save = NULL;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
+	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)
+		return false;
+	for (word = strtok_r(text, " \n", &save); word && !found;
+	     word = strtok_r(NULL, " \n", &save))
+		found = strcmp(word, name) == 0;
+	free(text);
+	return found;
+}
+
+/* A v1 hierarchy claims the controllers in its mount options. */
+static void claim_v1(struct cg_system *system, struct mntent *entry,
+                     const char *root)
+{
+	int c;
+
+	for (c = 0; c < CG_CONTROLLERS; c++)
+		if (!system->mount[c][0] &&
+		    hasmntopt(entry, cg_controller_names[c]))
+			snprintf(system->mount[c], PATH_MAX, "%s%s", root,
+			         entry->mnt_dir);
+}
+
+/* cgroup2 takes the controllers no v1 hierarchy has; its "cpu" also
+ * counts usage, which v1 leaves to cpuacct. */
+static void claim_v2(struct cg_system *system)
+{
+	int c;
+
+	for (c = 0; c < CG_CONTROLLERS; c++) {
+		const char *name =
+		        c == CG_CPUACCT ? "cpu" : cg_controller_names[c];
+
+		if (!system->mount[c][0] && v2_lists(system->v2_mount, name)) {
+			snprintf(system->mount[c], PATH_MAX, "%s",
+			         system->v2_mount);
+			system->v2[c] = true;
+		}
+	}
+}
+/* END EXERCISE 5.1 */
+
+int cg_detect(const char *mounts, const char *root,
+              struct cg_system *ret_system)
+{
+	/* BEGIN EXERCISE 5.1: Which layout is this? (20 points)
+	 *
+	 * Read MOUNTS with setmntent(3)/getmntent(3). Type "cgroup2": note
+	 * the mount point (ROOT in front). Type "cgroup": a v1 hierarchy;
+	 * hasmntopt(3) tells which controllers it has. v1 hierarchies
+	 * claim their controllers first, then cgroup2 whatever its
+	 * cgroup.controllers lists. The layout: v1 controllers and a
+	 * cgroup2 is hybrid; only one kind is v1 or v2; neither is none.
+	 *
+	 * stub: return exercise_todo("5.1", mounts, root, ret_system);
+	 */
+	struct cg_system system = { .layout = CG_LAYOUT_NONE };
+	bool has_v1 = false;
+	struct mntent *entry;
+	FILE *file;
+
+	file = setmntent(mounts, "re");
+	if (!file)
+		return -errno;
+	while ((entry = getmntent(file)) != NULL) {
+		if (strcmp(entry->mnt_type, "cgroup2") == 0 &&
+		    !system.v2_mount[0])
+			snprintf(system.v2_mount, PATH_MAX, "%s%s", root,
+			         entry->mnt_dir);
+		if (strcmp(entry->mnt_type, "cgroup") != 0 ||
+		    !has_v1_controller(entry))
+			continue;
+		has_v1 = true;
+		claim_v1(&system, entry, root);
+	}
+	endmntent(file);
+	if (system.v2_mount[0])
+		claim_v2(&system);
+	if (has_v1)
+		system.layout =
+		        system.v2_mount[0] ? CG_LAYOUT_HYBRID : CG_LAYOUT_V1;
+	else if (system.v2_mount[0])
+		system.layout = CG_LAYOUT_V2;
+	*ret_system = system;
+	return 0;
+	/* END EXERCISE 5.1 */
+}
+
+/* --- creating, joining, limiting ----------------------------------------- */
+
+/* BEGIN EXERCISE 5.2 (helpers) */
+/* mkdir that accepts an existing directory when EXISTING_OK. */
+static int make_dir(const char *path, bool existing_ok)
+{
+	if (mkdir(path, 0755) == 0 || (existing_ok && errno == EEXIST))
+		return 0;
+	return -errno;
+}
+
+/* In cgroup2, hand the controllers down from the root to CG_PARENT and
+ * from CG_PARENT to its children: "+memory +pids +cpu", in one write. */
+static int enable_v2_controllers(const struct cg_system *system,
+                                 const char *parent)
+{
+	char words[64] = "";
+	size_t len = 0;
+	int c, ret;
+
+	for (c = 0; c < CG_CONTROLLERS; c++)
+		if (system->v2[c] && c != CG_CPUACCT)
+			len += snprintf(words + len, sizeof(words) - len,
+			                "%s+%s", len ? " " : "",
+			                cg_controller_names[c]);
+	ret = knob_write(system->v2_mount, "cgroup.subtree_control", words);
+	if (ret == 0)
+		ret = knob_write(parent, "cgroup.subtree_control", words);
+	return ret;
+}
+/* END EXERCISE 5.2 */
+
+int cg_create(const struct cg_system *system, const char *name,
+              struct cg *ret_cg)
+{
+	/* BEGIN EXERCISE 5.2: Create a cgroup (15 points)
+	 *
+	 * For each controller the system has, the group's directory is
+	 * MOUNT/CG_PARENT/NAME. Create CG_PARENT (it may exist), enable the
+	 * v2 controllers (see the contract), then create NAME, once per
+	 * distinct directory (cg_dir_repeats() helps).
+	 *
+	 * stub: return exercise_todo("5.2", system, name, ret_cg);
+	 */
+	char parent[PATH_MAX + 16];
+	struct cg cg = { 0 };
+	bool any = false;
+	int c, ret;
+
+	for (c = 0; c < CG_CONTROLLERS; c++) {
+		if (!system->mount[c][0])
+			continue;
+		snprintf(cg.dir[c], PATH_MAX, "%s/%s/%s", system->mount[c],
+		         CG_PARENT, name);
+		cg.v2[c] = system->v2[c];
+		any = true;
+	}
+	if (!any)
+		return -ENOENT;
+	for (c = 0; c < CG_CONTROLLERS; c++) {
+		if (!cg.dir[c][0] || cg_dir_repeats(&cg, c))
+			continue;
+		snprintf(parent, sizeof(parent), "%s/%s", system->mount[c],
+		         CG_PARENT);
+		ret = make_dir(parent, true);
+		if (ret == 0 && cg.v2[c])
+			ret = enable_v2_controllers(system, parent);
+		if (ret == 0)
+			ret = make_dir(cg.dir[c], false);
+		if (ret < 0)
+			return ret;
+	}
+	*ret_cg = cg;
+	return 0;
+	/* END EXERCISE 5.2 */
+}
+
+int cg_attach(const struct cg *cg, pid_t pid)
+{
+	/* BEGIN EXERCISE 5.3: Put a process in the group (10 points)
+	 *
+	 * Write the PID, as text, to cgroup.procs in each distinct
+	 * directory of CG (knob_write_number() in knob.h helps). The process's threads
+	 * move with it.
+	 *
+	 * stub: return exercise_todo("5.3", cg, pid);
+	 */
+	int c, ret;
+
+	for (c = 0; c < CG_CONTROLLERS; c++) {
+		if (!cg->dir[c][0] || cg_dir_repeats(cg, c))
+			continue;
+		ret = knob_write_number(cg->dir[c], "cgroup.procs", pid);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+	/* END EXERCISE 5.3 */
+}
+
+int cg_set_memory(const struct cg *cg, uint64_t bytes)
+{
+	/* BEGIN EXERCISE 5.4: Limit memory (15 points)
+	 *
+	 * The same limit under the two versions' names; swap too, or the
+	 * kernel would push the excess to swap instead of stopping it.
+	 * knob_exists() (knob.h) says whether the swap knob is there.
+	 *
+	 * stub: return exercise_todo("5.4", cg, bytes);
+	 */
+	const char *dir = cg->dir[CG_MEMORY];
+	int ret;
+
+	if (!dir[0])
+		return -ENOENT;
+	if (cg->v2[CG_MEMORY]) {
+		ret = knob_write_number(dir, "memory.max", bytes);
+		if (ret == 0 && knob_exists(dir, "memory.swap.max"))
+			ret = knob_write(dir, "memory.swap.max", "0");
+		return ret;
+	}
+	ret = knob_write_number(dir, "memory.limit_in_bytes", bytes);
+	if (ret == 0 && knob_exists(dir, "memory.memsw.limit_in_bytes"))
+		ret = knob_write_number(dir, "memory.memsw.limit_in_bytes",
+		                        bytes);
+	return ret;
+	/* END EXERCISE 5.4 */
+}
+
+int cg_set_pids(const struct cg *cg, uint64_t max)
+{
+	if (!cg->dir[CG_PIDS][0])
+		return -ENOENT;
+	return knob_write_number(cg->dir[CG_PIDS], "pids.max", max);
+}
+
+int cg_set_cpu(const struct cg *cg, uint64_t quota_usec, uint64_t period_usec,
+               unsigned int weight)
+{
+	/* BEGIN EXERCISE 5.5: Limit CPU time and weight (15 points)
+	 *
+	 * v2 has one file for the quota: cpu.max holds "QUOTA PERIOD", or
+	 * "max PERIOD" for no quota. v1 has two, cpu.cfs_period_us and
+	 * cpu.cfs_quota_us (-1 for no quota). The weight is the seed's
+	 * "CPU priority": cpu.weight (1-10000, 100 normal) in v2,
+	 * cpu.shares (1024 normal) in v1.
+	 *
+	 * stub: return exercise_todo("5.5", cg, quota_usec, period_usec, weight);
+	 */
+	const char *dir = cg->dir[CG_CPU];
+	char text[64];
+	int ret = 0;
+
+	if (!dir[0])
+		return -ENOENT;
+	if (weight > 10000)
+		return -EINVAL;
+	if (cg->v2[CG_CPU]) {
+		if (quota_usec)
+			snprintf(text, sizeof(text), "%llu %llu",
+			         (unsigned long long)quota_usec,
+			         (unsigned long long)period_usec);
+		else
+			snprintf(text, sizeof(text), "max %llu",
+			         (unsigned long long)period_usec);
+		ret = knob_write(dir, "cpu.max", text);
+		if (ret == 0 && weight)
+			ret = knob_write_number(dir, "cpu.weight", weight);
+		return ret;
+	}
+	ret = knob_write_number(dir, "cpu.cfs_period_us", period_usec);
+	if (ret == 0)
+		ret = quota_usec ? knob_write_number(dir, "cpu.cfs_quota_us",
+		                                     quota_usec)
+		                 : knob_write(dir, "cpu.cfs_quota_us", "-1");
+	if (ret == 0 && weight)
+		ret = knob_write_number(dir, "cpu.shares",
+		                        weight * 1024ull / 100);
+	return ret;
+	/* END EXERCISE 5.5 */
+}
+
+int cg_read_stats(const struct cg *cg, struct cg_stats *ret_stats)
+{
+	/* BEGIN EXERCISE 5.6: Read the counters (15 points)
+	 *
+	 * knob_read_number() for single values, knob_read_keyed() for
+	 * "key value" files (knob.h); the file names are in the contract. v1's cpuacct.usage
+	 * counts nanoseconds. Skip a controller whose directory is "".
+	 *
+	 * stub: return exercise_todo("5.6", cg, ret_stats);
+	 */
+	struct cg_stats stats = { 0 };
+	const char *mem = cg->dir[CG_MEMORY], *pids = cg->dir[CG_PIDS];
+	const char *cpu = cg->dir[CG_CPUACCT];
+	int ret = 0;
+
+	if (mem[0] && cg->v2[CG_MEMORY]) {
+		ret = knob_read_number(mem, "memory.current",
+		                       &stats.memory_current);
+		ret = ret
+		              ?: knob_read_number(mem, "memory.peak",
+		                                  &stats.memory_peak);
+		ret = ret
+		              ?: knob_read_keyed(mem, "memory.events",
+		                                 "oom_kill", &stats.oom_kills);
+	} else if (mem[0]) {
+		ret = knob_read_number(mem, "memory.usage_in_bytes",
+		                       &stats.memory_current);
+		ret = ret
+		              ?: knob_read_number(mem,
+		                                  "memory.max_usage_in_bytes",
+		                                  &stats.memory_peak);
+		ret = ret
+		              ?: knob_read_keyed(mem, "memory.oom_control",
+		                                 "oom_kill", &stats.oom_kills);
+	}
+	if (ret == 0 && pids[0]) {
+		ret = knob_read_number(pids, "pids.current",
+		                       &stats.pids_current);
+		ret = ret
+		              ?: knob_read_keyed(pids, "pids.events", "max",
+		                                 &stats.pids_refused);
+	}
+	if (ret == 0 && cpu[0] && cg->v2[CG_CPUACCT]) {
+		ret = knob_read_keyed(cpu, "cpu.stat", "usage_usec",
+		                      &stats.cpu_usage_usec);
+	} else if (ret == 0 && cpu[0]) {
+		ret = knob_read_number(cpu, "cpuacct.usage",
+		                       &stats.cpu_usage_usec);
+		stats.cpu_usage_usec /= 1000;
+	}
+	if (ret < 0)
+		return ret;
+	*ret_stats = stats;
+	return 0;
+	/* END EXERCISE 5.6 */
+}
+
+/* BEGIN EXERCISE 5.7 (helpers) */
+/* Kill the processes listed in DIR/cgroup.procs and wait until each has
+ * exited: a pidfd turns readable when its process exits, which is after
+ * it has left its cgroups. Returns how many were killed, or -errno. */
+static int kill_listed(const char *dir)
+{
+	char path[PATH_MAX + 32], *text, *line, *save = NULL;
+	struct pollfd pfd = { .events = POLLIN };
+	int killed = 0, ret;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	ret = file_read_all(AT_FDCWD, path, &text, NULL);
+	if (ret < 0)
+		return ret == -ENOENT ? 0 : ret;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (parse_pid(line, &pid) < 0)
+			continue;
+		pfd.fd = sys_pidfd_open(pid, 0);
+		if (pfd.fd < 0)
+			continue; /* gone already */
+		sys_pidfd_send_signal(pfd.fd, SIGKILL, NULL, 0);
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+		close(pfd.fd);
+		killed++;
+	}
+	free(text);
+	return killed;
+}
+
+/* Remove DIR, and its parent CG_PARENT if that is now empty. */
+static int remove_dirs(const char *dir)
+{
+	char parent[PATH_MAX];
+
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return -errno;
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	if (rmdir(parent) < 0 && errno != ENOTEMPTY && errno != EBUSY &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+/* END EXERCISE 5.7 */
+
+int cg_destroy(struct cg *cg)
+{
+	/* BEGIN EXERCISE 5.7: Tear it down (10 points)
+	 *
+	 * Processes can fork while you kill (a fork bomb does nothing
+	 * else): kill what cgroup.procs lists, and read it again, until a
+	 * round finds nobody. Then rmdir each distinct directory, and
+	 * CG_PARENT if it is left empty (another group may still be in it).
+	 *
+	 * stub: return exercise_todo("5.7", cg);
+	 */
+	int c, ret;
+
+	for (c = 0; c < CG_CONTROLLERS; c++) {
+		if (!cg->dir[c][0] || cg_dir_repeats(cg, c))
+			continue;
+		/* cgroup2 (Linux 5.14) kills a whole group in one write. */
+		if (cg->v2[c] && knob_exists(cg->dir[c], "cgroup.kill"))
+			knob_write(cg->dir[c], "cgroup.kill", "1");
+		do
+			ret = kill_listed(cg->dir[c]);
+		while (ret > 0);
+		if (ret == 0)
+			ret = remove_dirs(cg->dir[c]);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+	/* END EXERCISE 5.7 */
+}
+
+int cg_parse_size(const char *text, uint64_t *ret_bytes)
+{
+	static const char units[] = "KMGT";
+	unsigned long long value;
+	const char *unit;
+	char *end;
+	int shift = 0;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end && (unit = strchr(units, *end)) != NULL) {
+		shift = 10 * (int)(unit - units + 1);
+		end++;
+		if (*end == 'i')
+			end++;
+	}
+	if (*end == 'B')
+		end++;
+	if (*end != '\0')
+		return -EINVAL;
+	if (shift && value > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret_bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+bool cg_dir_repeats(const struct cg *cg, int c)
+{
+	int i;
+
+	for (i = 0; i < c; i++)
+		if (strcmp(cg->dir[i], cg->dir[c]) == 0)
+			return true;
+	return false;
+}
