@@ -74,6 +74,21 @@ chapter_03() {
 	show "$bin/isolate" --pid --init --hostname outer -- "$bin/isolate" --pid --init --hostname inner -- sh -c 'echo "PID $$ on $(hostname)"; ps -o pid,comm'
 }
 
+chapter_05() {
+	say "== Chapter 05: cgroups (chapters/05-cgroups/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	say "A memory hog in a 32 MiB cgroup meets the OOM killer (exit 137 = 128 + SIGKILL):"
+	show "$bin/cgbox" --memory 32M -- "$bin/hog" --memory 256 || true
+	say "A fork bomb is held at 64 processes; the host goes on forking:"
+	show "$bin/cgbox" --pids 64 -- "$bin/hog" --forks
+	say "Half a CPU, as the cgroup's own counter measures it:"
+	show "$bin/cgbox" --cpus 0.5 --stats -- "$bin/hog" --cpu 5
+}
+
 chapter_01
 chapter_02
 chapter_03
+chapter_05
