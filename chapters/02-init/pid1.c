@@ -7,6 +7,7 @@
  * ptree inside show only its processes. With --init, miniinit is PID 1
  * and CMD runs as its child, PID 2. Needs root.
  */
+#include "cmd.h"
 #include "die.h"
 #include "init.h"
 #include "sys.h"
@@ -34,18 +35,6 @@ static noreturn void usage(int status)
 	exit(status);
 }
 
-/* miniinit sits next to this program: same directory as /proc/self/exe. */
-static void miniinit_path(char *path, size_t size)
-{
-	ssize_t len =
-	        readlink("/proc/self/exe", path, size - sizeof("miniinit"));
-
-	if (len < 0)
-		die_errno(errno, "readlink /proc/self/exe");
-	path[len] = '\0';
-	strcpy(strrchr(path, '/') + 1, "miniinit");
-}
-
 /* In the new namespaces: make the copy of the mounts private, then mount
  * a /proc that shows this PID namespace. MS_PRIVATE first: without it the
  * new /proc would propagate to the host's mount namespace and hide the
@@ -61,27 +50,15 @@ static void mount_own_proc(void)
 
 static noreturn void run_pid1(char **command, bool with_init)
 {
-	char path[PATH_MAX];
 	char **argv = command;
-	int count = 0;
 
 	/* If pid1 dies, so does this PID 1, and with it the whole namespace:
 	 * nothing we started can outlive us. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	mount_own_proc();
-	if (with_init) {
-		while (command[count])
-			count++;
-		argv = calloc(count + 3, sizeof(char *));
-		if (!argv)
-			die("out of memory");
-		miniinit_path(path, sizeof(path));
-		argv[0] = path;
-		argv[1] = "--";
-		memcpy(argv + 2, command, (count + 1) * sizeof(char *));
-	}
-	execvp(argv[0], argv);
-	die_errno(errno, "exec %s", argv[0]);
+	if (with_init)
+		argv = cmd_with_miniinit(command);
+	cmd_exec(argv);
 }
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
  * then lets the child go; the child finishes its own setup (host name,
  * private mounts, a fresh /proc) and becomes the command (4). Needs root.
  */
+#include "cmd.h"
 #include "die.h"
 #include "init.h"
 #include "ns.h"
@@ -34,7 +35,7 @@ struct options {
 	char **command;       /* CMD and its arguments */
 };
 
-/* The container's PID, for the signal handler below. */
+/* The container's PID, where signals are forwarded. */
 static pid_t container;
 
 static noreturn void usage(int status)
@@ -118,35 +119,10 @@ static const char *describe_flags(uint64_t flags, char *buf, size_t size)
 	return len ? buf : "no new";
 }
 
-/* With --init, the command becomes miniinit -- CMD...; miniinit is found
- * next to this program (its real file: /proc/self/exe). */
-static char **with_miniinit(char **command, char *path, size_t size)
-{
-	ssize_t len =
-	        readlink("/proc/self/exe", path, size - sizeof("miniinit"));
-	char **argv;
-	int count = 0;
-
-	if (len < 0)
-		die_errno(errno, "readlink /proc/self/exe");
-	path[len] = '\0';
-	strcpy(strrchr(path, '/') + 1, "miniinit");
-	while (command[count])
-		count++;
-	argv = calloc(count + 3, sizeof(char *));
-	if (!argv)
-		die("out of memory");
-	argv[0] = path;
-	argv[1] = "--";
-	memcpy(argv + 2, command, (count + 1) * sizeof(char *));
-	return argv;
-}
-
 /* The child, once released: finish the setup from inside, then become
  * the command. Does not return. */
 static noreturn void run_container(const struct options *opts)
 {
-	char path[PATH_MAX];
 	char **argv = opts->command;
 	int ret;
 
@@ -163,29 +139,8 @@ static noreturn void run_container(const struct options *opts)
 			die_errno(ret, "make mounts private and mount /proc");
 	}
 	if (opts->init)
-		argv = with_miniinit(opts->command, path, sizeof(path));
-	execvp(argv[0], argv);
-	fprintf(stderr, "isolate: %s: %s\n", argv[0],
-	        errno == ENOENT ? "command not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-/* Ctrl-C and friends go to the container. Its PID 1 drops what it has
- * no handler for (chapter 02): --init gives it one. */
-static void forward_signal(int sig)
-{
-	kill(container, sig);
-}
-
-static void forward_signals(void)
-{
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction action = { .sa_handler = forward_signal,
-		                    .sa_flags = SA_RESTART };
-	size_t i;
-
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		sigaction(signals[i], &action, NULL);
+		argv = cmd_with_miniinit(opts->command);
+	cmd_exec(argv);
 }
 
 int main(int argc, char **argv)
@@ -211,7 +166,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isolate: PID %d runs in %s namespaces\n",
 		        (int)container,
 		        describe_flags(opts.flags, names, sizeof(names)));
-	forward_signals();
+	/* Ctrl-C and friends go to the container; its PID 1 drops what it
+	 * has no handler for (chapter 02), which --init gives it. */
+	cmd_forward_signals(&container);
 
 	/* 4. Let it go, and wait for it. */
 	ret = ns_handshake_release(&handshake);

@@ -8,6 +8,7 @@
  * PID namespace only affects children, so then the command runs in a
  * child. Needs root.
  */
+#include "cmd.h"
 #include "die.h"
 #include "init.h"
 #include "ns.h"
@@ -119,14 +120,6 @@ static uint64_t differing_types(pid_t target)
 	return types;
 }
 
-static noreturn void run_command(char **command)
-{
-	execvp(command[0], command);
-	fprintf(stderr, "nsjoin: %s: %s\n", command[0],
-	        errno == ENOENT ? "command not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
 int main(int argc, char **argv)
 {
 	struct options opts = parse_options(argc, argv);
@@ -144,14 +137,14 @@ int main(int argc, char **argv)
 			          (int)opts.target);
 	}
 	if (!(opts.types & CLONE_NEWPID))
-		run_command(opts.command);
+		cmd_exec(opts.command);
 
 	/* Our own PID does not change; our children are born inside. */
 	child = fork();
 	if (child < 0)
 		die_errno(errno, "fork");
 	if (child == 0)
-		run_command(opts.command);
+		cmd_exec(opts.command);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "waitpid");

@@ -11,6 +11,7 @@
  * cgroup, also after a failure or Ctrl-C. Needs root.
  */
 #include "cg.h"
+#include "cmd.h"
 #include "die.h"
 #include "init.h"
 #include "ns.h"
@@ -41,7 +42,7 @@ struct options {
 	char **command;      /* CMD and its arguments */
 };
 
-/* The container's PID, for the signal handler. */
+/* The command's PID, where signals are forwarded. */
 static pid_t child;
 
 static noreturn void usage(int status)
@@ -162,33 +163,6 @@ static void set_limits(struct cg *cg, const struct options *opts)
 	}
 }
 
-/* The child, once in its cgroup: become the command. */
-static noreturn void run_command(char **command)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	execvp(command[0], command);
-	fprintf(stderr, "cgbox: %s: %s\n", command[0],
-	        errno == ENOENT ? "command not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-/* Ctrl-C and friends go to the command; we stay to clean up. */
-static void forward_signal(int sig)
-{
-	kill(child, sig);
-}
-
-static void forward_signals(void)
-{
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction action = { .sa_handler = forward_signal,
-		                    .sa_flags = SA_RESTART };
-	size_t i;
-
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		sigaction(signals[i], &action, NULL);
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -259,7 +233,8 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		if (opts.isolate && ns_remount_proc() < 0)
 			_exit(126);
-		run_command(opts.command);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		cmd_exec(opts.command);
 	}
 	if (child > 0)
 		ret = cg_attach(&cg, child);
@@ -269,7 +244,8 @@ int main(int argc, char **argv)
 		cg_destroy(&cg);
 		die_errno(child < 0 ? child : ret, "start the command");
 	}
-	forward_signals();
+	/* Ctrl-C and friends go to the command; we stay to clean up. */
+	cmd_forward_signals(&child);
 	start = now();
 	ns_handshake_release(&handshake);
 

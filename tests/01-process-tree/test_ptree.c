@@ -10,23 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Run a program of this chapter with up to four arguments. */
-static void run(struct run_result *result, const char *program,
-                const char *arg1, const char *arg2, const char *arg3)
-{
-	char *argv[] = { (char *)test_program(program), (char *)arg1,
-		         (char *)arg2, (char *)arg3, NULL };
-
-	test_run(argv, result);
-}
-
-static void assert_exit(const struct run_result *result, int expected)
-{
-	ck_assert_msg(test_exit_status(result) == expected,
-	              "expected exit status %d, got %d; stderr: %s", expected,
-	              test_exit_status(result), result->err);
-}
-
 /* The fixture tree gives a known answer, kept in proc-basic.expected. */
 START_TEST(ptree_draws_fixture_tree)
 {
@@ -35,8 +18,8 @@ START_TEST(ptree_draws_fixture_tree)
 	FILE *file;
 	size_t size = 0;
 
-	run(&result, "ptree", "--proc", test_fixture("proc-basic"), NULL);
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "ptree", "--proc", test_fixture("proc-basic"));
+	test_assert_exit(&result, 0);
 	snprintf(path, sizeof(path), "%s", test_fixture("proc-basic.expected"));
 	file = fopen(path, "re");
 	ck_assert_ptr_nonnull(file);
@@ -54,8 +37,8 @@ START_TEST(ptree_starts_at_pid1)
 {
 	struct run_result result;
 
-	run(&result, "ptree", "-K", NULL, NULL);
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "ptree", "-K");
+	test_assert_exit(&result, 0);
 	ck_assert_msg(strstr(result.out, "(1)\n") ==
 	                      strchr(result.out, '\n') - 3,
 	              "first line is not PID 1: %.80s", result.out);
@@ -98,8 +81,8 @@ START_TEST(ptree_shows_own_ancestry)
 	int depth = ancestry(chain, 64), i;
 
 	snprintf(focus, sizeof(focus), "%d", (int)getpid());
-	run(&result, "ptree", "-p", focus, NULL);
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "ptree", "-p", focus);
+	test_assert_exit(&result, 0);
 	previous = result.out;
 	for (i = depth - 1; i >= 0; i--) {
 		snprintf(needle, sizeof(needle), "(%d)\n", (int)chain[i]);
@@ -118,8 +101,9 @@ START_TEST(ptree_writes_dot)
 {
 	struct run_result result;
 
-	run(&result, "ptree", "--dot", "--proc", test_fixture("proc-basic"));
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "ptree", "--dot", "--proc",
+	         test_fixture("proc-basic"));
+	test_assert_exit(&result, 0);
 	ck_assert_msg(strncmp(result.out, "digraph ptree {", 15) == 0,
 	              "not a digraph: %.40s", result.out);
 	ck_assert_ptr_nonnull(strstr(result.out, "\t100 -> 101;\n"));
@@ -162,9 +146,9 @@ START_TEST(ptree_rejects_bad_input)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		run(&result, "ptree", cases[i].args[0], cases[i].args[1],
-		    cases[i].args[2]);
-		assert_exit(&result, cases[i].status);
+		TEST_RUN(&result, "ptree", cases[i].args[0], cases[i].args[1],
+		         cases[i].args[2]);
+		test_assert_exit(&result, cases[i].status);
 		ck_assert_msg(strcmp(result.err, cases[i].message) == 0,
 		              "%s %s: expected \"%s\" on stderr, got \"%s\"",
 		              cases[i].args[0],
@@ -173,8 +157,9 @@ START_TEST(ptree_rejects_bad_input)
 		ck_assert_str_eq(result.out, "");
 		test_run_free(&result);
 	}
-	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "--pid");
-	assert_exit(&result, 2);
+	TEST_RUN(&result, "ptree", "--proc", test_fixture("proc-basic"),
+	         "--pid");
+	test_assert_exit(&result, 2);
 	ck_assert_str_eq(result.err, "ptree: option --pid needs an argument "
 	                             "(try ptree --help)\n");
 	test_run_free(&result);
@@ -185,8 +170,9 @@ START_TEST(ptree_focus_on_missing_pid)
 {
 	struct run_result result;
 
-	run(&result, "ptree", "--proc", test_fixture("proc-basic"), "-p4000");
-	assert_exit(&result, 1);
+	TEST_RUN(&result, "ptree", "--proc", test_fixture("proc-basic"),
+	         "-p4000");
+	test_assert_exit(&result, 1);
 	ck_assert_ptr_nonnull(
 	        strstr(result.err, "ptree: -p 4000: no such process in "));
 	test_run_free(&result);
@@ -211,8 +197,8 @@ START_TEST(orphan_is_adopted)
 	pid_t new_parent, chain[64];
 	const char *at;
 
-	run(&result, "orphan", NULL, NULL, NULL);
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "orphan", NULL);
+	test_assert_exit(&result, 0);
 	at = strstr(result.out, "my parent is ");
 	ck_assert_ptr_nonnull(at);
 	ck_assert_int_eq(sscanf(at, "my parent is %d", &old_parent), 1);
@@ -235,8 +221,8 @@ START_TEST(orphan_is_adopted_by_subreaper)
 	struct run_result result;
 	int grandparent = 0;
 
-	run(&result, "orphan", "--subreaper", NULL, NULL);
-	assert_exit(&result, 0);
+	TEST_RUN(&result, "orphan", "--subreaper");
+	test_assert_exit(&result, 0);
 	ck_assert_int_eq(sscanf(result.out, "grandparent %d:", &grandparent),
 	                 1);
 	ck_assert_msg(adopter(result.out) == grandparent,
@@ -246,8 +232,8 @@ START_TEST(orphan_is_adopted_by_subreaper)
 	        strstr(result.out, "reaped my adopted grandchild"));
 	test_run_free(&result);
 
-	run(&result, "orphan", "--bogus", NULL, NULL);
-	assert_exit(&result, 2);
+	TEST_RUN(&result, "orphan", "--bogus");
+	test_assert_exit(&result, 2);
 	ck_assert_str_eq(result.err,
 	                 "orphan: expected no argument or "
 	                 "--subreaper, got '--bogus' (try orphan --help)\n");

@@ -10,52 +10,26 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_ARGS 12
-
-/* Run PROGRAM of this chapter with a NULL-terminated list of arguments. */
-static void run_args(struct run_result *result, const char *program,
-                     const char *const *args)
-{
-	char *argv[MAX_ARGS + 2] = { (char *)test_program(program) };
-	int i;
-
-	for (i = 0; args[i] && i < MAX_ARGS; i++)
-		argv[i + 1] = (char *)args[i];
-	test_run(argv, result);
-}
-
-#define RUN(result, program, ...)                                              \
-	run_args(result, program, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void assert_exit(const struct run_result *result, int expected)
-{
-	ck_assert_msg(
-	        test_exit_status(result) == expected,
-	        "expected exit status %d, got %d (status %#x); stderr: %s",
-	        expected, test_exit_status(result), result->status,
-	        result->err);
-}
-
 /* The command's exit code is miniinit's, as a shell would give it. */
 START_TEST(miniinit_passes_exit_codes)
 {
 	struct run_result r;
 
-	RUN(&r, "miniinit", "--", "true");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "miniinit", "--", "true");
+	test_assert_exit(&r, 0);
 	test_run_free(&r);
-	RUN(&r, "miniinit", "--", "sh", "-c", "exit 3");
-	assert_exit(&r, 3);
+	TEST_RUN(&r, "miniinit", "--", "sh", "-c", "exit 3");
+	test_assert_exit(&r, 3);
 	test_run_free(&r);
-	RUN(&r, "miniinit", "--", "sh", "-c", "kill -KILL $$");
-	assert_exit(&r, 137);
+	TEST_RUN(&r, "miniinit", "--", "sh", "-c", "kill -KILL $$");
+	test_assert_exit(&r, 137);
 	test_run_free(&r);
-	RUN(&r, "miniinit", "--", "/nonexistent");
-	assert_exit(&r, 127);
+	TEST_RUN(&r, "miniinit", "--", "/nonexistent");
+	test_assert_exit(&r, 127);
 	ck_assert_str_eq(r.err, "miniinit: /nonexistent: command not found\n");
 	test_run_free(&r);
-	RUN(&r, "miniinit", "--", "/etc/passwd");
-	assert_exit(&r, 126);
+	TEST_RUN(&r, "miniinit", "--", "/etc/passwd");
+	test_assert_exit(&r, 126);
 	ck_assert_str_eq(r.err, "miniinit: /etc/passwd: Permission denied\n");
 	test_run_free(&r);
 }
@@ -77,7 +51,7 @@ START_TEST(miniinit_forwards_sigterm)
 	test_wait_for_line(running.err_fd, "started sleep as PID");
 	ck_assert_int_eq(kill(running.pid, SIGTERM), 0);
 	test_finish(&running, &r);
-	assert_exit(&r, 143);
+	test_assert_exit(&r, 143);
 	ck_assert_ptr_nonnull(strstr(r.err, "forwarding SIGTERM"));
 	test_run_free(&r);
 }
@@ -87,13 +61,13 @@ START_TEST(miniinit_rejects_bad_usage)
 {
 	struct run_result r;
 
-	RUN(&r, "miniinit", "--");
-	assert_exit(&r, 2);
+	TEST_RUN(&r, "miniinit", "--");
+	test_assert_exit(&r, 2);
 	ck_assert_str_eq(r.err, "miniinit: no command to run "
 	                        "(try miniinit --help)\n");
 	test_run_free(&r);
-	RUN(&r, "miniinit", "--bogus", "true");
-	assert_exit(&r, 2);
+	TEST_RUN(&r, "miniinit", "--bogus", "true");
+	test_assert_exit(&r, 2);
 	ck_assert_str_eq(r.err, "miniinit: unknown option --bogus "
 	                        "(try miniinit --help)\n");
 	test_run_free(&r);
@@ -108,8 +82,9 @@ START_TEST(pid1_ignores_unhandled_sigterm)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "pid1", "--", "sh", "-c", "kill -TERM $$; echo survived $$");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "pid1", "--", "sh", "-c",
+	         "kill -TERM $$; echo survived $$");
+	test_assert_exit(&r, 0);
 	ck_assert_str_eq(r.out, "survived 1\n");
 	test_run_free(&r);
 }
@@ -121,8 +96,9 @@ START_TEST(zombies_pile_up_without_init)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "pid1", "--", test_program("zombie"), "--orphans", "-n", "100");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "pid1", "--", test_program("zombie"), "--orphans", "-n",
+	         "100");
+	test_assert_exit(&r, 0);
 	ck_assert_msg(strstr(r.out, "all 100 have exited; 100 are zombies"),
 	              "expected 100 zombies:\n%s", r.out);
 	test_run_free(&r);
@@ -136,9 +112,9 @@ START_TEST(miniinit_reaps_orphans_as_pid1)
 	const char *tree;
 
 	test_needs_root();
-	RUN(&r, "pid1", "--init", "--", test_program("zombie"), "--orphans",
-	    "-n", "100", "--sync", "--tree");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "pid1", "--init", "--", test_program("zombie"),
+	         "--orphans", "-n", "100", "--sync", "--tree");
+	test_assert_exit(&r, 0);
 	ck_assert_msg(strstr(r.out, "all 100 have exited; 0 are zombies"),
 	              "expected no zombies:\n%s", r.out);
 	tree = strstr(r.out, "miniinit(1) ");
@@ -155,18 +131,18 @@ START_TEST(initsearch_reports_each_candidate)
 {
 	struct run_result r;
 
-	RUN(&r, "initsearch", test_fixture("rootfs-init/etc-init"));
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "initsearch", test_fixture("rootfs-init/etc-init"));
+	test_assert_exit(&r, 0);
 	ck_assert_ptr_nonnull(strstr(r.out,
 	                             "  /sbin/init   Permission denied\n"
 	                             "  /etc/init    runs: this is init\n"));
 	test_run_free(&r);
-	RUN(&r, "initsearch", test_fixture("rootfs-init/empty"));
-	assert_exit(&r, 1);
+	TEST_RUN(&r, "initsearch", test_fixture("rootfs-init/empty"));
+	test_assert_exit(&r, 1);
 	ck_assert_ptr_nonnull(strstr(r.out, "no working init found"));
 	test_run_free(&r);
-	RUN(&r, "initsearch", "/nonexistent");
-	assert_exit(&r, 1);
+	TEST_RUN(&r, "initsearch", "/nonexistent");
+	test_assert_exit(&r, 1);
 	ck_assert_str_eq(r.err, "initsearch: open /nonexistent: No such file "
 	                        "or directory\n");
 	test_run_free(&r);

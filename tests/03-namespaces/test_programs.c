@@ -10,31 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_ARGS 16
-
-static void run_args(struct run_result *result, const char *program,
-                     const char *const *args)
-{
-	char *argv[MAX_ARGS + 2] = { (char *)test_program(program) };
-	int i;
-
-	for (i = 0; args[i] && i < MAX_ARGS; i++)
-		argv[i + 1] = (char *)args[i];
-	test_run(argv, result);
-}
-
-#define RUN(result, program, ...)                                              \
-	run_args(result, program, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void assert_exit(const struct run_result *result, int expected)
-{
-	ck_assert_msg(test_exit_status(result) == expected,
-	              "expected exit status %d, got %d (status %#x); "
-	              "stdout: %s; stderr: %s",
-	              expected, test_exit_status(result), result->status,
-	              result->out, result->err);
-}
-
 START_TEST(isolate_hostname_stays_inside)
 {
 	char before[128], after[128];
@@ -42,8 +17,8 @@ START_TEST(isolate_hostname_stays_inside)
 
 	test_needs_root();
 	ck_assert_int_eq(gethostname(before, sizeof(before)), 0);
-	RUN(&r, "isolate", "--hostname", "boxlab-box", "--", "hostname");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "isolate", "--hostname", "boxlab-box", "--", "hostname");
+	test_assert_exit(&r, 0);
 	ck_assert_str_eq(r.out, "boxlab-box\n");
 	ck_assert_int_eq(gethostname(after, sizeof(after)), 0);
 	ck_assert_str_eq(after, before);
@@ -57,9 +32,9 @@ START_TEST(isolate_pid_namespace_sees_itself)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "isolate", "--pid", "--", "sh", "-c",
-	    "echo $$; ls /proc | grep -c '^[0-9]'");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "isolate", "--pid", "--", "sh", "-c",
+	         "echo $$; ls /proc | grep -c '^[0-9]'");
+	test_assert_exit(&r, 0);
 	/* sh (PID 1) and ls; grep may or may not have started yet. */
 	ck_assert_msg(!strncmp(r.out, "1\n", 2) && (!strcmp(r.out + 2, "2\n") ||
 	                                            !strcmp(r.out + 2, "3\n")),
@@ -80,9 +55,9 @@ START_TEST(isolate_nests)
 	         "readlink /proc/self/ns/uts; %s --pid --hostname inner -- sh "
 	         "-c 'echo $$; hostname; readlink /proc/self/ns/uts'",
 	         test_program("isolate"));
-	RUN(&r, "isolate", "--pid", "--hostname", "outer", "--", "sh", "-c",
-	    script);
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "isolate", "--pid", "--hostname", "outer", "--", "sh",
+	         "-c", script);
+	test_assert_exit(&r, 0);
 	{
 		char outer_uts[64], inner_uts[64], host[64];
 		int pid;
@@ -103,9 +78,9 @@ START_TEST(isolate_init_runs_miniinit_as_pid1)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "isolate", "--pid", "--init", "--", "sh", "-c",
-	    "cat /proc/1/comm; echo $$");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "isolate", "--pid", "--init", "--", "sh", "-c",
+	         "cat /proc/1/comm; echo $$");
+	test_assert_exit(&r, 0);
 	ck_assert_str_eq(r.out, "miniinit\n2\n");
 	test_run_free(&r);
 }
@@ -141,11 +116,11 @@ START_TEST(nsjoin_enters_running_container)
 		ck_assert_ptr_nonnull(at);
 		snprintf(pid, sizeof(pid), "%d", atoi(at + 4));
 	}
-	RUN(&inside, "nsjoin", "-t", pid, "--uts", "--", "hostname");
+	TEST_RUN(&inside, "nsjoin", "-t", pid, "--uts", "--", "hostname");
 	test_finish(&container, &r);
-	assert_exit(&inside, 0);
+	test_assert_exit(&inside, 0);
 	ck_assert_str_eq(inside.out, "boxlab-running\n");
-	assert_exit(&r, 0);
+	test_assert_exit(&r, 0);
 	test_run_free(&inside);
 	test_run_free(&r);
 }
@@ -161,8 +136,8 @@ START_TEST(nsls_marks_differences)
 
 	test_needs_root();
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	RUN(&r, "isolate", "--uts", "--", test_program("nsls"), pid);
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "isolate", "--uts", "--", test_program("nsls"), pid);
+	test_assert_exit(&r, 0);
 	uts = strstr(r.out, "\n  uts ");
 	ipc = strstr(r.out, "\n  ipc ");
 	ck_assert_msg(uts && ipc, "no uts or ipc line:\n%s", r.out);
@@ -182,23 +157,23 @@ START_TEST(bad_input_is_reported)
 {
 	struct run_result r;
 
-	RUN(&r, "isolate", "--bogus", "true");
-	assert_exit(&r, 2);
+	TEST_RUN(&r, "isolate", "--bogus", "true");
+	test_assert_exit(&r, 2);
 	ck_assert_str_eq(r.err, "isolate: unknown option --bogus "
 	                        "(try isolate --help)\n");
 	test_run_free(&r);
-	RUN(&r, "nsjoin", "--uts", "--", "true");
-	assert_exit(&r, 2);
+	TEST_RUN(&r, "nsjoin", "--uts", "--", "true");
+	test_assert_exit(&r, 2);
 	ck_assert_str_eq(r.err, "nsjoin: which process? (-t PID) "
 	                        "(try nsjoin --help)\n");
 	test_run_free(&r);
-	RUN(&r, "nsls", "abc");
-	assert_exit(&r, 2);
+	TEST_RUN(&r, "nsls", "abc");
+	test_assert_exit(&r, 2);
 	ck_assert_str_eq(r.err, "nsls: abc: not a process ID "
 	                        "(try nsls --help)\n");
 	test_run_free(&r);
-	RUN(&r, "nsls", "2000000000");
-	assert_exit(&r, 1);
+	TEST_RUN(&r, "nsls", "2000000000");
+	test_assert_exit(&r, 1);
 	ck_assert_str_eq(r.err, "nsls: PID 2000000000: No such process\n");
 	test_run_free(&r);
 }
@@ -209,12 +184,12 @@ START_TEST(bad_input_needing_root)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "isolate", "--uts", "--", "/nonexistent");
-	assert_exit(&r, 127);
+	TEST_RUN(&r, "isolate", "--uts", "--", "/nonexistent");
+	test_assert_exit(&r, 127);
 	ck_assert_str_eq(r.err, "isolate: /nonexistent: command not found\n");
 	test_run_free(&r);
-	RUN(&r, "nsjoin", "-t", "2000000000", "--uts", "--", "true");
-	assert_exit(&r, 1);
+	TEST_RUN(&r, "nsjoin", "-t", "2000000000", "--uts", "--", "true");
+	test_assert_exit(&r, 1);
 	ck_assert_str_eq(r.err, "nsjoin: -t 2000000000: no such process\n");
 	test_run_free(&r);
 }

@@ -12,31 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ARGS 16
-
-static void run_args(struct run_result *result, const char *program,
-                     const char *const *args)
-{
-	char *argv[MAX_ARGS + 2] = { (char *)test_program(program) };
-	int i;
-
-	for (i = 0; args[i] && i < MAX_ARGS; i++)
-		argv[i + 1] = (char *)args[i];
-	test_run(argv, result);
-}
-
-#define RUN(result, program, ...)                                              \
-	run_args(result, program, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void assert_exit(const struct run_result *result, int expected)
-{
-	ck_assert_msg(test_exit_status(result) == expected,
-	              "expected exit status %d, got %d (status %#x); "
-	              "stdout: %s; stderr: %s",
-	              expected, test_exit_status(result), result->status,
-	              result->out, result->err);
-}
-
 /* A fork bomb is held at --pids, and the host can still fork. */
 START_TEST(cgbox_holds_a_fork_bomb)
 {
@@ -45,8 +20,9 @@ START_TEST(cgbox_holds_a_fork_bomb)
 	pid_t pid;
 
 	test_needs_root();
-	RUN(&r, "cgbox", "--pids", "64", "--", test_program("hog"), "--forks");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "cgbox", "--pids", "64", "--", test_program("hog"),
+	         "--forks");
+	test_assert_exit(&r, 0);
 	ck_assert_msg(sscanf(r.out, "hog: %d children", &count) == 1,
 	              "unexpected output: %s", r.out);
 	ck_assert_msg(count == 63,
@@ -69,9 +45,9 @@ START_TEST(cgbox_oom_kills_a_memory_hog)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "cgbox", "--memory", "32M", "--", test_program("hog"),
-	    "--memory", "256");
-	assert_exit(&r, 137);
+	TEST_RUN(&r, "cgbox", "--memory", "32M", "--", test_program("hog"),
+	         "--memory", "256");
+	test_assert_exit(&r, 137);
 	ck_assert_msg(strstr(r.err, "cgbox: the OOM killer fired (1 kill)"),
 	              "no OOM report: %s", r.err);
 	ck_assert_ptr_null(strstr(r.out, "was not stopped"));
@@ -88,9 +64,9 @@ START_TEST(cgbox_limits_cpu)
 	const char *at;
 
 	test_needs_root();
-	RUN(&r, "cgbox", "--cpus", "0.5", "--stats", "--", test_program("hog"),
-	    "--cpu", "5");
-	assert_exit(&r, 0);
+	TEST_RUN(&r, "cgbox", "--cpus", "0.5", "--stats", "--",
+	         test_program("hog"), "--cpu", "5");
+	test_assert_exit(&r, 0);
 	at = strstr(r.err, "cgbox: cpu ");
 	ck_assert_msg(at && sscanf(at, "cgbox: cpu %lf s in %lf s (%lf", &used,
 	                           &wall, &share) == 3,
@@ -154,9 +130,9 @@ START_TEST(cgbox_rejects_bad_input)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		RUN(&r, "cgbox", cases[i].args[0], cases[i].args[1],
-		    cases[i].args[2]);
-		assert_exit(&r, cases[i].status);
+		TEST_RUN(&r, "cgbox", cases[i].args[0], cases[i].args[1],
+		         cases[i].args[2]);
+		test_assert_exit(&r, cases[i].status);
 		ck_assert_str_eq(r.err, cases[i].message);
 		test_run_free(&r);
 	}
@@ -168,8 +144,8 @@ START_TEST(cgbox_command_not_found)
 	struct run_result r;
 
 	test_needs_root();
-	RUN(&r, "cgbox", "--pids", "5", "--", "/nonexistent");
-	assert_exit(&r, 127);
+	TEST_RUN(&r, "cgbox", "--pids", "5", "--", "/nonexistent");
+	test_assert_exit(&r, 127);
 	ck_assert_str_eq(r.err, "cgbox: /nonexistent: command not found\n");
 	test_run_free(&r);
 }

@@ -137,6 +137,19 @@ void test_wait_for_line(int fd, const char *text);
  * to exit. */
 void test_finish(struct running *running, struct run_result *ret_result);
 
+/* Run program NAME of this grading run (test_program()) with the
+ * NULL-terminated ARGS, like test_run(). TEST_RUN() lists them inline:
+ *	TEST_RUN(&result, "ptree", "-p", "1");
+ */
+void test_run_program(struct run_result *ret_result, const char *name,
+                      const char *const *args);
+#define TEST_RUN(result, name, ...)                                            \
+	test_run_program(result, name,                                         \
+	                 (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Fail the test unless RESULT exited with EXPECTED, showing its output. */
+void test_assert_exit(const struct run_result *result, int expected);
+
 /* Free what test_run() allocated. Accepts NULL. */
 void test_run_free(struct run_result *result);
 

@@ -269,6 +269,28 @@ void test_run(char *const argv[], struct run_result *ret_result)
 	test_finish(&running, ret_result);
 }
 
+void test_run_program(struct run_result *ret_result, const char *name,
+                      const char *const *args)
+{
+	char *argv[32] = { (char *)test_program(name) };
+	int i;
+
+	for (i = 0; args[i]; i++) {
+		ck_assert_msg(i < 30, "too many arguments for %s", name);
+		argv[i + 1] = (char *)args[i];
+	}
+	test_run(argv, ret_result);
+}
+
+void test_assert_exit(const struct run_result *result, int expected)
+{
+	ck_assert_msg(test_exit_status(result) == expected,
+	              "expected exit status %d, got %d (status %#x); "
+	              "stdout: %.300s; stderr: %.300s",
+	              expected, test_exit_status(result), result->status,
+	              result->out, result->err);
+}
+
 void test_run_free(struct run_result *result)
 {
 	if (!result)

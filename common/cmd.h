@@ -1,0 +1,28 @@
+/* cmd.h - what the lab's programs do to start a command.
+ *
+ * Like die.h, this is for programs (main() and the code around it), not
+ * for library code: these functions print and exit.
+ */
+#ifndef BOXLAB_CMD_H
+#define BOXLAB_CMD_H
+
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+/* Become ARGV, argv[0] looked up in PATH (execvp(3)). If that fails,
+ * print "prog: CMD: command not found" (or the error) and _exit with 127
+ * when it was not found, 126 otherwise, as a shell does. Does not
+ * return. */
+noreturn void cmd_exec(char *const argv[]);
+
+/* From now on, pass SIGINT, SIGTERM, SIGHUP and SIGQUIT, when this process
+ * gets them, on to the process *TARGET (a PID 1 drops those it has no
+ * handler for: chapter 02). */
+void cmd_forward_signals(const pid_t *target);
+
+/* A new argv, "miniinit" "--" COMMAND..., with the path of the miniinit
+ * that sits next to this program's own file (/proc/self/exe), for
+ * --init options. Exits on error. */
+char **cmd_with_miniinit(char *const command[]);
+
+#endif
