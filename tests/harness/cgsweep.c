@@ -88,7 +88,34 @@ const char *cgsweep_new(const char *before, const char *now)
 	return NULL;
 }
 
-/* Kill what DIR/cgroup.procs lists, waiting for each to exit. */
+/* Is PID a descendant of ANCESTOR? Walks the PPid lines of
+ * /proc/PID/status (not the lab's parser: this must work while the
+ * student's chapter 01 is a stub). */
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+	char path[64], line[128];
+	int depth, ppid;
+	FILE *status;
+
+	for (depth = 0; pid > 1 && depth < 4096; depth++) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		status = fopen(path, "re");
+		if (!status)
+			return false;
+		ppid = 0;
+		while (fgets(line, sizeof(line), status))
+			sscanf(line, "PPid: %d", &ppid);
+		fclose(status);
+		if (ppid == ancestor)
+			return true;
+		pid = ppid;
+	}
+	return false;
+}
+
+/* Kill what DIR/cgroup.procs lists, waiting for each to exit, but only
+ * processes of this run (descendants of the runner): a cgroup of someone
+ * else's cgbox, started in another terminal, is left alone. */
 static bool kill_members(const char *dir)
 {
 	char path[PATH_MAX + 16], *text, *line, *save = NULL;
@@ -102,6 +129,7 @@ static bool kill_members(const char *dir)
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (parse_pid(line, &pid) < 0 ||
+		    !descends_from(pid, getpid()) ||
 		    (pfd.fd = sys_pidfd_open(pid, 0)) < 0)
 			continue;
 		sys_pidfd_send_signal(pfd.fd, SIGKILL, NULL, 0);
@@ -123,7 +151,7 @@ void cgsweep_remove_new(const char *before)
 			continue;
 		while (kill_members(line))
 			;
-		rmdir(line);
+		rmdir(line); /* fails, harmlessly, if anyone is left */
 	}
 	free(now);
 }
