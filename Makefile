@@ -207,7 +207,7 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all help check grade test selftest stubcheck exercises exercises-check format-check \
-	demo bench deps doctor rootfs slides leftovers format clean
+	demo bench deps doctor rootfs slides leftovers format clean test-vm vm
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
@@ -226,6 +226,21 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 	$(GRADE_TOOL) --out $(BUILD)/$(IMPL)/grade.json \
 		$(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/results/$(ch).json) || rc=1; \
 	exit $$rc
+
+# The chapters whose suites touch the kernel, which make test-vm runs in
+# a throwaway guest of each cgroup layout; each counts once it exists.
+VM_CHAPTERS := $(filter 03-namespaces 05-cgroups,$(CHAPTERS))
+VM_SELECTED := $(if $(CH),$(SELECTED),$(VM_CHAPTERS))
+LAYOUT ?= v2
+
+## test-vm LAYOUT=v2|v1 [CH=NN] [IMPL=...]: the kernel-facing suites in a qemu guest, pure cgroup v2 or v1
+test-vm: $(foreach ch,$(VM_SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL) \
+		$(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
+	@BUILD=$(BUILD) common/scripts/vm.sh test $(LAYOUT) $(IMPL) $(VM_SELECTED)
+
+## vm [LAYOUT=v2|v1]: a shell in that guest, the lab's programs on PATH (exit powers it off)
+vm: $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
+	@BUILD=$(BUILD) common/scripts/vm.sh shell $(LAYOUT)
 
 ## grade SUBMISSION=DIR: grade a student's exercises/ folder with the lab's own tests
 grade:

@@ -15,6 +15,10 @@ libjansson-dev     JSON: the grader's results (later: OCI config, API)
 busybox-static     the root filesystem of the container chapters
 tini               the peer miniinit is measured against (make bench)
 hyperfine          times the benchmarks (make bench)
+qemu-system-x86    the throwaway guests of make test-vm and make vm
+cpio               packs the guests' initramfs (make test-vm)
+xz-utils           decompresses the guest's kernel (make test-vm)
+zstd               decompresses zstd kernels and modules (make test-vm)
 "
 
 names=$(printf '%s\n' "$packages" | awk 'NF { print $1 }')
@@ -45,11 +49,11 @@ fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # one word per package is what we want
-if ! apt-get install -y -q $missing >/tmp/boxlab-deps.log 2>&1; then
+if ! apt-get install -y -q --no-install-recommends $missing >/tmp/boxlab-deps.log 2>&1; then
 	# A fresh machine has no package lists yet.
 	apt-get update -q >>/tmp/boxlab-deps.log 2>&1
 	# shellcheck disable=SC2086
-	apt-get install -y -q $missing >>/tmp/boxlab-deps.log 2>&1 || {
+	apt-get install -y -q --no-install-recommends $missing >>/tmp/boxlab-deps.log 2>&1 || {
 		tail -5 /tmp/boxlab-deps.log >&2
 		echo "deps: apt-get failed (full log: /tmp/boxlab-deps.log)" >&2
 		exit 1
