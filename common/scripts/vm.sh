@@ -271,7 +271,8 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# No tmpfs on /tmp: the root is a tmpfs already, and the lab itself may
+# live under /tmp (a clone in /tmp/...), which a mount there would hide.
 mount -t tmpfs -o mode=0755 tmpfs /run
 # Only emergencies on the console: the tables must stay readable (an OOM
 # kill is logged at error level); `dmesg` has everything.
