@@ -128,18 +128,32 @@ static noreturn void run_container(const struct options *opts)
 
 	/* If isolate dies, so does the container: nothing outlives us. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (opts->verbose)
+		fprintf(stderr,
+		        "isolate: [child] released by the parent, I am "
+		        "PID %d here\n",
+		        (int)getpid());
 	if (opts->hostname) {
 		ret = ns_set_hostname(opts->hostname);
 		if (ret < 0)
 			die_errno(ret, "set host name %s", opts->hostname);
+		if (opts->verbose)
+			fprintf(stderr,
+			        "isolate: [child] host name set to %s\n",
+			        opts->hostname);
 	}
 	if (opts->flags & CLONE_NEWNS) {
 		ret = ns_remount_proc();
 		if (ret < 0)
 			die_errno(ret, "make mounts private and mount /proc");
+		if (opts->verbose)
+			fprintf(stderr, "isolate: [child] mounts made private, "
+			                "a fresh /proc mounted\n");
 	}
 	if (opts->init)
 		argv = cmd_with_miniinit(opts->command);
+	if (opts->verbose)
+		fprintf(stderr, "isolate: [child] exec %s\n", argv[0]);
 	cmd_exec(argv);
 }
 
@@ -163,7 +177,9 @@ int main(int argc, char **argv)
 
 	/* 2-3. Setup from outside goes here (cgroups, network: later). */
 	if (opts.verbose)
-		fprintf(stderr, "isolate: PID %d runs in %s namespaces\n",
+		fprintf(stderr,
+		        "isolate: PID %d runs in %s namespaces; "
+		        "releasing it\n",
 		        (int)container,
 		        describe_flags(opts.flags, names, sizeof(names)));
 	/* Ctrl-C and friends go to the container; its PID 1 drops what it

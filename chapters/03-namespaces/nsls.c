@@ -37,8 +37,12 @@ static bool list_process(int proc_fd, pid_t pid)
 		ret = ns_identity(proc_fd, pid, type->name, &id);
 		if (ret == -ENOENT)
 			continue; /* a type this kernel does not have */
-		if (ret < 0)
-			die_errno(ret, "%d/ns/%s", (int)pid, type->name);
+		if (ret < 0) {
+			/* /proc/PID/ns needs the right to ptrace PID. */
+			warn_errno(ret, "PID %d: /proc/%d/ns/%s", (int)pid,
+			           (int)pid, type->name);
+			return false;
+		}
 		ret = ns_identity(proc_fd, getpid(), type->name, &mine);
 		if (ret < 0)
 			die_errno(ret, "self/ns/%s", type->name);
