@@ -433,8 +433,12 @@ int cg_destroy(struct cg *cg)
 	 *
 	 * Processes can fork while you kill (a fork bomb does nothing
 	 * else): kill what cgroup.procs lists, and read it again, until a
-	 * round finds nobody. Then rmdir each distinct directory, and
-	 * CG_PARENT if it is left empty (another group may still be in it).
+	 * round finds nobody. rmdir fails (EBUSY) until every process has
+	 * exited, so wait for each: sys_pidfd_open() it, send SIGKILL with
+	 * sys_pidfd_send_signal(), and poll() the pidfd, which becomes
+	 * readable when the process has exited. Then rmdir each distinct
+	 * directory, and CG_PARENT if it is left empty (another group may
+	 * still be in it: ENOTEMPTY or EBUSY is fine there).
 	 *
 	 * stub: return exercise_todo("5.7", cg);
 	 */
