@@ -10,7 +10,7 @@
 #   - each exercise's stub, swapped alone into the solutions, loses exactly
 #     that exercise's points: every graded test can fail, and is charged
 #     to the right exercise;
-#   - the kernel-facing chapters (03, 05) also pass in throwaway qemu
+#   - the chapters also pass in throwaway qemu
 #     guests with a pure cgroup v2 and a pure v1 layout (the host is
 #     usually one layout only, or hybrid);
 #   - nothing with the lab's prefix is left on the host.
@@ -58,7 +58,7 @@ sanitized_solutions() {
 	make -s -j"$jobs" SAN=1 all && make -s SAN=1 check IMPL=solutions
 }
 
-# The kernel-facing chapters in a guest of LAYOUT, with full marks (the
+# The chapters in a guest of LAYOUT, with full marks (the
 # guest's grade.json comes back to build/vm/); skipped without qemu.
 vm_solutions_full() {
 	make -s test-vm LAYOUT="$1" IMPL=solutions &&
@@ -82,8 +82,8 @@ step "C sources follow .clang-format" make -s format-check
 step "untouched exercises score zero" exercises_zero
 step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
 step "solutions pass under ASan and UBSan" sanitized_solutions
-vm_step "chapters 03/05 pass in a v2 guest" vm_solutions_full v2
-vm_step "chapters 03/05 pass in a v1 guest" vm_solutions_full v1
+vm_step "chapters 01-05 pass in a pure cgroup v2 guest" vm_solutions_full v2
+vm_step "chapters 01-05 pass in a pure cgroup v1 guest" vm_solutions_full v1
 step "no leftovers on the host" common/scripts/leftovers.sh
 
 echo
