@@ -206,7 +206,7 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 
 # --- targets ---------------------------------------------------------------
 
-.PHONY: all help check grade test selftest stubcheck exercises exercises-check format-check \
+.PHONY: all help check grade test stubcheck exercises exercises-check format-check \
 	demo bench deps doctor rootfs slides leftovers format clean test-vm vm
 
 ## all: build both implementations, their test runners and the tools (-Werror)

@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include "cgsweep.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,21 +54,14 @@ END_TEST
  * process first, PID 1 last. Returns the number of entries. */
 static int ancestry(pid_t *chain, int max)
 {
-	char path[64], line[256];
-	pid_t pid = getpid(), ppid;
+	pid_t pid = getpid();
 	int depth = 0;
-	FILE *status;
 
 	while (pid > 0 && depth < max) {
 		chain[depth++] = pid;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		status = fopen(path, "re");
-		ck_assert_ptr_nonnull(status);
-		ppid = 0;
-		while (fgets(line, sizeof(line), status))
-			sscanf(line, "PPid: %d", &ppid);
-		fclose(status);
-		pid = ppid;
+		pid = cgsweep_parent_of(pid);
+		ck_assert_msg(pid >= 0, "ancestor %d is gone",
+		              chain[depth - 1]);
 	}
 	return depth;
 }

@@ -2,6 +2,13 @@
 #ifndef BOXLAB_CGSWEEP_H
 #define BOXLAB_CGSWEEP_H
 
+#include <sys/types.h>
+
+/* PID's parent, from the PPid line of /proc/PID/status (not the lab's own
+ * parser: this must work while a student's chapter 01 is a stub), or -1
+ * if PID is gone. Tests use it too, as an independent oracle. */
+pid_t cgsweep_parent_of(pid_t pid);
+
 /* Every directory MOUNT/boxlab and MOUNT/boxlab/X in every cgroup
  * hierarchy, one per line, children before parents. free() it. */
 char *cgsweep_list(void);
