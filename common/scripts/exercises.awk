@@ -11,6 +11,11 @@
 #	...the reference solution...
 #	/* END EXERCISE 1.1 */
 #
+# A challenge exercise is optional and graded apart from the chapter's
+# points; its marker says so before the points:
+#
+#	/* BEGIN EXERCISE 1.6: List threads too (challenge, 10 points)
+#
 # and, for helper functions that belong to the same exercise,
 #
 #	/* BEGIN EXERCISE 1.1 (helpers) */ ... /* END EXERCISE 1.1 */
@@ -18,7 +23,8 @@
 # Usage:
 #	awk -f exercises.awk FILE...               every region becomes its stub
 #	awk -v only=1.1 -f exercises.awk FILE...   only region 1.1 does
-#	awk -v mode=list -f exercises.awk FILE...  print "id<TAB>points<TAB>title"
+#	awk -v mode=list -f exercises.awk FILE...  print "id<TAB>points<TAB>title<TAB>kind"
+#	                                           (kind: graded or challenge)
 #
 # The "stub:" lines are the code that replaces the solution; everything
 # else in the opening comment is kept. Mistakes in the markers are fatal,
@@ -35,7 +41,7 @@ function indent_of(line) {
 	return substr(line, 1, RLENGTH)
 }
 
-# "/* BEGIN EXERCISE 1.1: Title (20 points)" -> id, title, points
+# "/* BEGIN EXERCISE 1.1: Title (20 points)" -> id, title, points, kind
 function parse_begin(line,    rest) {
 	rest = line
 	sub(/^[ \t]*\/\* BEGIN EXERCISE /, "", rest)
@@ -48,10 +54,13 @@ function parse_begin(line,    rest) {
 		return
 	}
 	helpers = 0
-	if (!match(rest, /\([0-9]+ points?\)[ \t]*$/) || rest !~ /^: /)
-		fail("expected \"BEGIN EXERCISE " id ": Title (N points)\"")
+	if (!match(rest, /\((challenge, )?[0-9]+ points?\)[ \t]*$/) || rest !~ /^: /)
+		fail("expected \"BEGIN EXERCISE " id ": Title ([challenge, ]N points)\"")
 	title = substr(rest, 3, RSTART - 4)
 	points = substr(rest, RSTART + 1)
+	kind = "graded"
+	if (sub(/^challenge, /, "", points))
+		kind = "challenge"
 	sub(/ .*/, "", points)
 }
 
@@ -70,7 +79,7 @@ state == "" && /^[ \t]*\/\* BEGIN EXERCISE / {
 		seen[id] = 1
 	if (mode == "list") {
 		if (!helpers)
-			printf "%s\t%s\t%s\n", id, points, title
+			printf "%s\t%s\t%s\t%s\n", id, points, title, kind
 		state = "skip"
 		next
 	}
@@ -85,7 +94,7 @@ state == "" && /^[ \t]*\/\* BEGIN EXERCISE / {
 		state = "skip"
 		next
 	}
-	print ind "/* EXERCISE " id ": " title " (" points " points)"
+	print ind "/* EXERCISE " id ": " title " (" (kind == "challenge" ? "challenge, " : "") points " points)"
 	nstub = 0
 	state = "header"
 	next

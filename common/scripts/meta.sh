@@ -19,7 +19,7 @@ BEGIN {
 	print ""
 	print "const struct exercise_info chapter_exercises[] = {"
 }
-{ printf "\t{ %s, %s, %d },\n", c_string($1), c_string($3), $2 }
+{ printf "\t{ %s, %s, %d, %s },\n", c_string($1), c_string($3), $2, $4 == "challenge" ? "true" : "false" }
 END {
 	print "\t{ 0 },"
 	print "};"

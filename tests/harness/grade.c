@@ -3,7 +3,9 @@
  *	grade --out grade.json RESULTS.json...
  *		print the total over the chapters and write grade.json in
  *		Gradescope's results.json shape (score, max_score, tests[]).
- *		Exits 1 if any test failed.
+ *		Challenge exercises are optional: their points are reported
+ *		apart (extra_data) and their failures do not count. Exits 1
+ *		if any graded or program test failed.
  *
  *	grade --expect-stub ID RESULTS.json
  *		the lab's own check: with only exercise ID's stub in place,
@@ -11,9 +13,9 @@
  *		so the stub loses exactly ID's points. Exits 1 otherwise.
  *
  *	grade --expect full|zero grade.json
- *		full: every test passed, program tests included (the
- *		solutions); zero: every graded test failed (the untouched
- *		exercises). Exits 1 otherwise.
+ *		full: every test passed, program and challenge tests
+ *		included (the solutions); zero: every graded and challenge
+ *		test failed (the untouched exercises). Exits 1 otherwise.
  *
  * RESULTS.json files are what run-tests --json writes.
  */
@@ -25,24 +27,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The points of exercise ID in RESULTS, and how many tests it has. */
-static int exercise_points(json_t *results, const char *id, int *ret_tests)
+/* The points of exercise ID in RESULTS, how many tests it has, and
+ * whether it is a challenge (optional, graded apart). */
+static int exercise_points(json_t *results, const char *id, int *ret_tests,
+                           bool *ret_challenge)
 {
 	json_t *ex, *test;
-	size_t i;
+	const char *of;
 	int points = 0;
+	size_t i;
 
-	json_array_foreach(
-	        json_object_get(results, "exercises"), i,
-	        ex) if (!strcmp(json_string_value(json_object_get(ex, "id")),
-	                        id)) points =
-	        json_integer_value(json_object_get(ex, "points"));
+	*ret_challenge = false;
+	json_array_foreach(json_object_get(results, "exercises"), i, ex)
+	{
+		if (strcmp(json_string_value(json_object_get(ex, "id")), id))
+			continue;
+		points = json_integer_value(json_object_get(ex, "points"));
+		*ret_challenge = json_is_true(json_object_get(ex, "challenge"));
+	}
 	*ret_tests = 0;
 	json_array_foreach(json_object_get(results, "tests"), i, test)
 	{
-		const char *of =
-		        json_string_value(json_object_get(test, "exercise"));
-
+		of = json_string_value(json_object_get(test, "exercise"));
 		if (of && !strcmp(of, id))
 			++*ret_tests;
 	}
@@ -63,69 +69,102 @@ static json_t *load(const char *path)
 	return root;
 }
 
-/* Append one chapter's tests to the Gradescope TESTS array; add to the
- * score and the maximum; count failures. */
-static void add_chapter(json_t *results, json_t *tests, double *score,
-                        double *max_score, int *failures)
+/* What the merged chapters add up to. */
+struct totals {
+	double score;           /* points earned in graded exercises */
+	double max_score;       /* points possible in them */
+	double challenge;       /* points earned in challenge exercises */
+	double challenge_max;   /* points possible in them */
+	int failures;           /* failed graded and program tests */
+	int challenge_failures; /* failed challenge tests (not an error) */
+};
+
+/* One test as a Gradescope test entry. Challenge tests carry their points
+ * in extra_data, not in score, so the total stays the chapter's own. */
+static json_t *gradescope_test(const char *chapter, json_t *test,
+                               const char *id, double worth, bool challenge)
+{
+	const char *status = json_string_value(json_object_get(test, "status"));
+	bool passed = !strcmp(status, "passed");
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s %s%s: %s", chapter,
+	         challenge ? "challenge " : "", id ? id : "program",
+	         json_string_value(json_object_get(test, "name")));
+	return json_pack("{s:s, s:f, s:f, s:s, s:s, s:{s:b, s:f}}", "name",
+	                 name, "score", passed && !challenge ? worth : 0.0,
+	                 "max_score", challenge ? 0.0 : worth, "status",
+	                 passed ? "passed" : "failed", "output",
+	                 json_string_value(json_object_get(test, "message")),
+	                 "extra_data", "challenge", challenge, "points",
+	                 passed ? worth : 0.0);
+}
+
+/* Append one chapter's tests to the Gradescope TESTS array and add them
+ * up in TOTALS. */
+static void add_chapter(json_t *results, json_t *tests, struct totals *totals)
 {
 	const char *id, *status, *chapter;
-	char name[256];
-	json_t *test;
+	bool challenge = false, passed;
 	double worth;
-	size_t i;
+	json_t *test;
 	int count;
+	size_t i;
 
 	chapter = json_string_value(json_object_get(results, "chapter"));
 	json_array_foreach(json_object_get(results, "tests"), i, test)
 	{
 		id = json_string_value(json_object_get(test, "exercise"));
 		status = json_string_value(json_object_get(test, "status"));
-		worth = id ? (double)exercise_points(results, id, &count) /
+		passed = !strcmp(status, "passed");
+		worth = id ? (double)exercise_points(results, id, &count,
+		                                     &challenge) /
 		                        count
 		           : 0;
-		*max_score += worth;
-		if (!strcmp(status, "passed"))
-			*score += worth;
-		else if (!strcmp(status, "failed"))
-			++*failures;
-		snprintf(name, sizeof(name), "%s %s: %s", chapter,
-		         id ? id : "program",
-		         json_string_value(json_object_get(test, "name")));
-		json_array_append_new(
-		        tests,
-		        json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name,
-		                  "score",
-		                  !strcmp(status, "passed") ? worth : 0.0,
-		                  "max_score", worth, "status",
-		                  !strcmp(status, "passed") ? "passed"
-		                                            : "failed",
-		                  "output",
-		                  json_string_value(
-		                          json_object_get(test, "message"))));
+		if (!id)
+			challenge = false;
+		if (challenge) {
+			totals->challenge_max += worth;
+			totals->challenge += passed ? worth : 0;
+			totals->challenge_failures += !strcmp(status, "failed");
+		} else {
+			totals->max_score += worth;
+			totals->score += passed ? worth : 0;
+			totals->failures += !strcmp(status, "failed");
+		}
+		json_array_append_new(tests, gradescope_test(chapter, test, id,
+		                                             worth, challenge));
 	}
 }
 
 static int merge(const char *out_path, char **paths, int count)
 {
 	json_t *tests = json_array(), *grade, *results;
-	double score = 0, max_score = 0;
-	int i, failures = 0;
+	struct totals totals = { 0 };
+	int i;
 
 	for (i = 0; i < count; i++) {
 		results = load(paths[i]);
-		add_chapter(results, tests, &score, &max_score, &failures);
+		add_chapter(results, tests, &totals);
 		json_decref(results);
 	}
-	grade = json_pack("{s:f, s:f, s:o}", "score", score, "max_score",
-	                  max_score, "tests", tests);
+	grade = json_pack("{s:f, s:f, s:o, s:{s:f, s:f}}", "score",
+	                  totals.score, "max_score", totals.max_score, "tests",
+	                  tests, "extra_data", "challenge_score",
+	                  totals.challenge, "challenge_max_score",
+	                  totals.challenge_max);
 	if (json_dump_file(grade, out_path, JSON_INDENT(2)) < 0)
 		die("cannot write %s", out_path);
 	json_decref(grade);
 	printf("\nGrade: %.1f/%.0f points in %d chapter%s; %d test%s failed "
 	       "(details in %s)\n",
-	       score, max_score, count, count == 1 ? "" : "s", failures,
-	       failures == 1 ? "" : "s", out_path);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	       totals.score, totals.max_score, count, count == 1 ? "" : "s",
+	       totals.failures, totals.failures == 1 ? "" : "s", out_path);
+	if (totals.challenge_max > 0)
+		printf("Challenge: %.1f/%.0f points (optional, not in the "
+		       "grade)\n",
+		       totals.challenge, totals.challenge_max);
+	return totals.failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* With only ID stubbed: ID's tests fail, every other graded test passes.
@@ -135,9 +174,10 @@ static int expect_stub(const char *id, const char *path)
 	json_t *results = load(path), *test;
 	int kept_passing = 0, others_failing = 0, tests, points;
 	const char *of, *status, *name;
+	bool challenge;
 	size_t i;
 
-	points = exercise_points(results, id, &tests);
+	points = exercise_points(results, id, &tests, &challenge);
 	json_array_foreach(json_object_get(results, "tests"), i, test)
 	{
 		of = json_string_value(json_object_get(test, "exercise"));
@@ -167,6 +207,15 @@ static int expect_stub(const char *id, const char *path)
 	return EXIT_SUCCESS;
 }
 
+/* A program test is worth nothing and is not a challenge test. */
+static bool is_program_test(json_t *test)
+{
+	json_t *extra = json_object_get(test, "extra_data");
+
+	return json_real_value(json_object_get(test, "max_score")) == 0 &&
+	       !json_is_true(json_object_get(extra, "challenge"));
+}
+
 /* Every test of a merged grade.json passed (FULL), or every graded one
  * (max_score > 0) failed (!FULL). */
 static int expect_all(bool full, const char *path)
@@ -182,8 +231,7 @@ static int expect_all(bool full, const char *path)
 	json_array_foreach(json_object_get(grade, "tests"), i, test)
 	{
 		status = json_string_value(json_object_get(test, "status"));
-		if (!full &&
-		    json_real_value(json_object_get(test, "max_score")) == 0)
+		if (!full && is_program_test(test))
 			continue;
 		if (strcmp(status, want)) {
 			printf("expected %s: %s %s (%s)\n", want,

@@ -53,6 +53,7 @@ struct exercise_info {
 	const char *id;    /* "1.1" */
 	const char *title; /* "Parse /proc/PID/stat" */
 	int points;        /* points for passing all its tests */
+	bool challenge; /* optional: graded apart from the chapter's points */
 };
 extern const char chapter_name[];
 extern const struct exercise_info chapter_exercises[];

@@ -328,25 +328,40 @@ static void print_row(const struct run *run, const char *id, const char *title,
 	       total);
 	if (first)
 		print_failures(run, id, first);
-	if (failed)
+	if (failed && ok)
 		*ok = false;
 }
 
-/* Print the grade table; returns true if no test failed. */
+/* Print the grade table; returns true if no graded or program test
+ * failed. Challenge exercises come last, with a total of their own, and
+ * do not decide the exit status: they are optional. */
 static bool print_table(const struct run *run)
 {
 	const struct exercise_info *ex;
-	double earned = 0, unused = 0;
-	int possible = 0;
+	double earned = 0, bonus = 0, unused = 0;
+	int possible = 0, bonus_possible = 0;
 	bool ok = true;
 
 	printf("\nChapter %s\n", chapter_name);
 	for (ex = chapter_exercises; ex->id; ex++) {
+		if (ex->challenge)
+			continue;
 		print_row(run, ex->id, ex->title, ex->points, &earned, &ok);
 		possible += ex->points;
 	}
 	print_row(run, NULL, NULL, 0, &unused, &ok);
 	printf("  %-46s %5.1f/%-4d\n", "total", earned, possible);
+	for (ex = chapter_exercises; ex->id; ex++) {
+		if (!ex->challenge)
+			continue;
+		if (bonus_possible == 0)
+			printf("  challenge (optional, not in the total)\n");
+		print_row(run, ex->id, ex->title, ex->points, &bonus, NULL);
+		bonus_possible += ex->points;
+	}
+	if (bonus_possible)
+		printf("  %-46s %5.1f/%-4d\n", "challenge total", bonus,
+		       bonus_possible);
 	return ok;
 }
 
@@ -368,9 +383,10 @@ static void write_json(const struct run *run)
 
 	for (ex = chapter_exercises; ex->id; ex++)
 		json_array_append_new(exercises,
-		                      json_pack("{s:s, s:s, s:i}", "id", ex->id,
-		                                "title", ex->title, "points",
-		                                ex->points));
+		                      json_pack("{s:s, s:s, s:i, s:b}", "id",
+		                                ex->id, "title", ex->title,
+		                                "points", ex->points,
+		                                "challenge", ex->challenge));
 	for (i = 0; i < run->count; i++)
 		json_array_append_new(tests, row_json(&run->rows[i]));
 	json_object_set_new(root, "chapter", json_string(chapter_name));
