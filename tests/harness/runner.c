@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -234,6 +235,24 @@ static void make_scratch(char *path, size_t size)
 	setenv("BOXLAB_TEST_TMP", path, 1);
 }
 
+/* One run at a time on a host: every test is checked for cgroups and
+ * mounts it leaves, and another run's would be charged to it. The lock is
+ * an flock(2) on the cgroup mount's directory, so it needs no file of its
+ * own and goes with the last process that holds it. */
+static void lock_host(void)
+{
+	int fd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return;
+	fprintf(stderr, "run-tests: waiting for another boxlab test run to "
+	                "finish\n");
+	if (flock(fd, LOCK_EX) < 0)
+		die_errno(errno, "flock /sys/fs/cgroup");
+}
+
 static void run_suite(struct run *run, Suite *suite)
 {
 	SRunner *runner = srunner_create(suite);
@@ -418,6 +437,7 @@ int main(int argc, char **argv)
 			    "[TEST...]");
 	}
 	check_tables();
+	lock_host();
 	runner_pid = getpid();
 	c = file_read_all(AT_FDCWD, "/proc/self/mountinfo", &host_mounts, NULL);
 	if (c < 0)
