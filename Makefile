@@ -56,7 +56,10 @@ TEST_LIBS = $(eval TEST_LIBS := $(call pkg_libs,$(TEST_PKGS)))$(TEST_LIBS)
 
 comma := ,
 SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $(SANFLAGS)
+# WERROR= builds without -Werror: how `make grade` builds a submission,
+# so that one unused variable does not cost a student a whole chapter.
+WERROR ?= -Werror
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -D_GNU_SOURCE -MMD -MP $(SANFLAGS)
 LDFLAGS := $(SANFLAGS)
 INCLUDES := -Icommon $(addprefix -Ichapters/,$(CHAPTERS)) -Itests/harness
 AR := ar
@@ -86,7 +89,7 @@ all_libs = $(foreach c,$(call reverse,$(call before,$(2)) $(2)),$(BUILD)/$(1)/li
 
 COMMON_LIB := $(BUILD)/common/libboxlab.a
 COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(wildcard common/*.c))
-HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o helpers.o cgsweep.o)
+HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o worker.o helpers.o cgsweep.o)
 GRADE_TOOL := $(BUILD)/tools/grade
 COMMON_TESTS := $(BUILD)/tests/common/run-tests
 
@@ -185,6 +188,24 @@ $(BUILD)/stub/$(1)/obj/$(2)/%.c: solutions/$(2)/%.c common/scripts/exercises.awk
 	$$(call say,STUB,$$@)awk -v only=$(1) -f common/scripts/exercises.awk $$< > $$@
 endef
 
+# $(call cheat_rules,ID,CH): build/cheat/ID/grade/CH/, exercise ID's stub
+# build linked again with tests/harness/cheat.o in place of the honest
+# stub's exercise.o: reaching the stub then cheats (BOXLAB_CHEAT says how),
+# and `make test` proves the grade comes out the same.
+CHEAT_OBJ := $(BUILD)/tests/harness/cheat.o
+
+define cheat_program
+$(BUILD)/cheat/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,stub/$(1),$(2)) $(CHEAT_OBJ) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+endef
+
+define cheat_runner
+$(BUILD)/cheat/$(1)/grade/$(2)/run-tests: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/$(2)/*.c)) $(BUILD)/meta/$(2).o $(HARNESS_OBJS) $(call libs_for,stub/$(1),$(2)) $(CHEAT_OBJ) $(COMMON_LIB) | $(addprefix $(BUILD)/cheat/$(1)/grade/$(2)/,$(call programs_of,$(2)) $(call earlier_programs,$(2)))
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(PROGRAM_LIBS) $$(TEST_LIBS)
+endef
+
 $(foreach ch,$(CHAPTERS),\
   $(foreach ctx,solutions exercises,\
     $(eval $(call library_rules,$(ctx),$(ch)))\
@@ -197,7 +218,11 @@ $(foreach ch,$(CHAPTERS),\
     $(eval $(call runner_rules,stub/$(id),$(ch)))\
     $(foreach p,$(call earlier_programs,$(ch)),$(eval $(call earlier_link,stub/$(id),$(ch),$(p))))\
     $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,stub/$(id),$(ch),$(p))))\
-    $(eval STUB_RUNNERS += $(BUILD)/stub/$(id)/grade/$(ch)/run-tests)))
+    $(eval STUB_RUNNERS += $(BUILD)/stub/$(id)/grade/$(ch)/run-tests)\
+    $(eval $(call cheat_runner,$(id),$(ch)))\
+    $(foreach p,$(call earlier_programs,$(ch)),$(eval $(call earlier_link,cheat/$(id),$(ch),$(p))))\
+    $(foreach p,$(call programs_of,$(ch)),$(eval $(call cheat_program,$(id),$(ch),$(p))))\
+    $(eval CHEAT_RUNNERS += $(BUILD)/cheat/$(id)/grade/$(ch)/run-tests)))
 
 ALL_PROGRAMS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(addprefix $(BUILD)/$(ctx)/bin/,$(call programs_of,$(ch)))))
 ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUILD)/$(ctx)/grade/$(ch)/run-tests))
@@ -207,7 +232,8 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 # --- targets ---------------------------------------------------------------
 
 .PHONY: all help check grade test stubcheck exercises exercises-check format-check \
-	demo bench deps doctor rootfs slides leftovers format clean test-vm vm
+	demo bench deps doctor rootfs slides leftovers format clean test-vm vm \
+	cheatcheck
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
@@ -221,7 +247,8 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 	@mkdir -p $(BUILD)/$(IMPL)/results
 	@rc=0; for ch in $(SELECTED); do \
 		$(BUILD)/$(IMPL)/grade/$$ch/run-tests $(if $(V),--verbose) \
-			--json $(BUILD)/$(IMPL)/results/$$ch.json || rc=1; \
+			--json $(BUILD)/$(IMPL)/results/$$ch.json \
+			--log $(BUILD)/$(IMPL)/results/$$ch.log || rc=1; \
 	done; \
 	$(GRADE_TOOL) --out $(BUILD)/$(IMPL)/grade.json \
 		$(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/results/$(ch).json) || rc=1; \
@@ -242,38 +269,38 @@ test-vm: $(foreach ch,$(VM_SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(G
 vm: $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
 	@BUILD=$(BUILD) common/scripts/vm.sh shell $(LAYOUT)
 
-## grade SUBMISSION=DIR: grade a student's exercises/ folder with the lab's own tests
+## grade SUBMISSION=DIR [OUT=DIR] [CH=NN]: grade a student's exercises/ folder with the lab's own tests, each chapter on its own
 grade:
-	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises" >&2; exit 2; }
-	@common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
+	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises [OUT=dir]" >&2; exit 2; }
+	@OUT=$(OUT) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
 
 ## test: the lab's own test (deps, build, full marks, stubs, no leftovers)
 test:
 	@$(MAKE) --no-print-directory deps
 	@common/scripts/selftest.sh
 
-## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points
-stubcheck: $(STUB_RUNNERS) $(GRADE_TOOL)
-	@rc=0; for runner in $(STUB_RUNNERS); do \
-		id=$${runner#$(BUILD)/stub/}; id=$${id%%/*}; \
-		json=$${runner%/run-tests}/results.json; \
-		$$runner --json $$json > $${runner%/run-tests}/output.txt 2>&1; \
-		$(GRADE_TOOL) --expect-stub $$id $$json || rc=1; \
+## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points; so does a stub that exits 0 at once
+stubcheck: $(STUB_RUNNERS) $(CHEAT_RUNNERS) $(GRADE_TOOL)
+	@rc=0; for runner in $(STUB_RUNNERS) $(CHEAT_RUNNERS); do \
+		dir=$${runner%/run-tests}; id=$${runner#$(BUILD)/*/}; id=$${id%%/*}; \
+		case $$runner in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
+		BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
+			--log $$dir/tests.log > $$dir/output.txt 2>&1; \
+		printf '%s' "$${cheat:+(early exit) }"; \
+		$(GRADE_TOOL) --expect-stub $$id $$dir/results.json || rc=1; \
 	done; exit $$rc
 
-## exercises: regenerate exercises/ from the markers in solutions/
+## cheatcheck: stubs that cheat (exit early, fork, kill or stop the runner, ...) earn nothing
+cheatcheck: $(CHEAT_RUNNERS) $(GRADE_TOOL)
+	@common/scripts/cheatcheck.sh $(BUILD)
+
+## exercises [FORCE=1]: regenerate exercises/ from the markers in solutions/ (never over a student's work unless FORCE=1)
 exercises:
-	@for f in $(foreach ch,$(CHAPTERS),$(call solution_sources,$(ch))); do \
-		out=exercises/$${f#solutions/}; mkdir -p $$(dirname $$out); \
-		awk -f common/scripts/exercises.awk $$f > $$out.tmp && mv $$out.tmp $$out || exit 1; \
-	done
+	@FORCE=$(FORCE) common/scripts/exercises.sh generate
 
 ## exercises-check: fail if exercises/ differs from what `make exercises` makes
 exercises-check:
-	@rc=0; for f in $(foreach ch,$(CHAPTERS),$(call solution_sources,$(ch))); do \
-		awk -f common/scripts/exercises.awk $$f | cmp -s - exercises/$${f#solutions/} || \
-			{ echo "exercises/$${f#solutions/} is out of date: run make exercises"; rc=1; }; \
-	done; exit $$rc
+	@common/scripts/exercises.sh check
 
 ## demo: build the solutions and run each chapter's programs, narrated
 demo:
@@ -309,7 +336,7 @@ leftovers:
 
 FORMATTED = $(filter-out exercises/%,$(wildcard common/*.[ch] chapters/*/*.[ch] solutions/*/*.[ch] tests/*/*.[ch]))
 
-## format: apply .clang-format to the C sources (and regenerate exercises/)
+## format: apply .clang-format to the C sources (and regenerate exercises/, never over a student's work)
 format:
 	clang-format -i $(FORMATTED)
 	@$(MAKE) --no-print-directory exercises

@@ -1,11 +1,16 @@
 #!/bin/sh
 # grade-submission.sh DIR [CH=NN] - grade a student's exercises/ folder.
 #
-# `make grade SUBMISSION=DIR` runs this. DIR is a student's exercises/
-# folder (or a copy of the lab that contains one). The lab is copied to a
-# scratch directory without its own exercises/ and build/, the student's
-# exercise files are put in, and `make check` runs there: the tests,
-# the grader and the points are always the lab's, never the student's.
+# `make grade SUBMISSION=DIR [OUT=DIR]` runs this. DIR is a student's
+# exercises/ folder (or a copy of the lab that contains one). The lab is
+# copied to a scratch directory of this submission's own, without its own
+# exercises/ and build/; the student's exercise files are put in, and each
+# chapter is built and checked there on its own: the tests, the grader and
+# the points are always the lab's, never the student's. A chapter whose
+# exercises do not compile scores 0 with the compiler's message; the
+# others are graded as usual. Submissions are built without -Werror.
+# Results go to OUT (default build/grade/): grade.json, and a log per
+# chapter. Several submissions can be graded at once with different OUTs.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,10 +19,24 @@ shift
 [ -d "$submission" ] || { echo "grade: $submission: no such directory" >&2; exit 2; }
 submission=$(cd "$submission" && pwd)
 [ -d "$submission/exercises" ] && submission="$submission/exercises"
+out=${OUT:-$top/build/grade}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/grade.json "$out"/*.results.json "$out"/*.log "$out"/*.log.build
 
-scratch="$top/build/grade-scratch"
-rm -rf "$scratch"
-mkdir -p "$scratch"
+chapters=$(cd "$top/chapters" && ls -d [0-9][0-9]-*)
+for arg in "$@"; do
+	case $arg in
+	CH=*) want=${arg#CH=}
+		chapters=$(printf '%s\n' $chapters | grep "^0*$want" || true)
+		[ -n "$chapters" ] || { echo "grade: no chapter $want" >&2; exit 2; } ;;
+	*) echo "grade: unknown argument $arg" >&2; exit 2 ;;
+	esac
+done
+
+mkdir -p "$top/build"
+scratch=$(mktemp -d "$top/build/grade-scratch.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM HUP
 tar -C "$top" --exclude=./build --exclude=./exercises \
 	--exclude=./slides/node_modules --exclude=./.git -cf - . | tar -C "$scratch" -xf -
 
@@ -34,9 +53,27 @@ for solution in "$top"/solutions/*/*.c; do
 	fi
 done
 
+make -s -C "$scratch" build/tools/grade >/dev/null
+
+results=""
+for chapter in $chapters; do
+	json="$out/$chapter.results.json"
+	log="$out/$chapter.log"
+	runner="build/exercises/grade/$chapter/run-tests"
+	if make -s -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
+		(cd "$scratch" && "$runner" --json "$json" --log "$log") || true
+	else
+		# The lab's solutions always build: their runner knows the tests.
+		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")
+		make -s -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1
+		"$scratch/build/solutions/grade/$chapter/run-tests" \
+			--not-built "${why:-see $log.build}" --json "$json" || true
+	fi
+	[ -f "$json" ] && results="$results $json"
+done
+
 status=0
-make -s -C "$scratch" check IMPL=exercises "$@" || status=$?
-mkdir -p "$top/build/grade"
-cp "$scratch/build/exercises/grade.json" "$top/build/grade/grade.json" 2>/dev/null &&
-	echo "grade: results in build/grade/grade.json"
+# shellcheck disable=SC2086
+"$scratch/build/tools/grade" --out "$out/grade.json" $results || status=$?
+echo "grade: results in $out/grade.json"
 exit "$status"

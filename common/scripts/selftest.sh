@@ -9,7 +9,12 @@
 #   - the untouched exercises score zero (and make check says so, exit 1);
 #   - each exercise's stub, swapped alone into the solutions, loses exactly
 #     that exercise's points: every graded test can fail, and is charged
-#     to the right exercise;
+#     to the right exercise; so does a stub that exits 0 at once;
+#   - stubs that cheat (exit early, fork, kill or stop the runner, print a
+#     fake table, sleep, change the environment, leave a process behind,
+#     overwrite the results) earn nothing, and neither does a submission
+#     graded with make grade whose stubs all exit 0;
+#   - make exercises never overwrites a student's work;
 #   - the chapters also pass in throwaway qemu
 #     guests with a pure cgroup v2 and a pure v1 layout (the host is
 #     usually one layout only, or hybrid);
@@ -20,6 +25,7 @@ cd "$(dirname "$0")/../.." || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0
 failed=0
+skipped=0
 started=$(date +%s)
 log=build/selftest
 mkdir -p "$log"
@@ -70,24 +76,59 @@ vm_step() {
 		step "$@"
 	else
 		printf '%-58s %s\n' "$1" "skipped (no qemu-system-x86_64)"
-		passed=$((passed + 1))
+		skipped=$((skipped + 1))
 	fi
+}
+
+# A student's edit to exercises/ survives make exercises and make format's
+# regeneration; the file is put back as it was whatever happens.
+keeps_student_work() {
+	file=exercises/01-process-tree/proc.c
+	saved=$(mktemp) && cp "$file" "$saved" || return 1
+	echo "/* a student's answer */" >>"$file"
+	make -s exercises >/dev/null 2>&1
+	generated=$?
+	grep -q "a student's answer" "$file"
+	kept=$?
+	cp "$saved" "$file" && rm -f "$saved"
+	[ $generated -ne 0 ] && [ $kept -eq 0 ] ||
+		{ echo "make exercises overwrote a student's work (status $generated)"; return 1; }
+}
+
+# The three-line cheat: every stub of a submission exits 0 at once. Graded
+# by make grade like any submission, it must score zero.
+early_exit_submission() {
+	sub=$(mktemp -d) || return 1
+	out=$(mktemp -d) || return 1
+	cp -r exercises/. "$sub"
+	for f in "$sub"/*/*.c; do
+		sed -i 's|^#include "exercise.h"$|&\n#include <unistd.h>\n#undef exercise_todo\n#define exercise_todo(id, ...) (_exit(0), 0)|' "$f"
+	done
+	CK_TIMEOUT_MULTIPLIER=0.3 make -s grade SUBMISSION="$sub" OUT="$out" >/dev/null 2>&1
+	build/tools/grade --expect zero "$out/grade.json"
+	status=$?
+	rm -rf "$sub" "$out"
+	return $status
 }
 
 step "build both implementations (-Werror)" make -s -j"$jobs" all
 step "common library tests" build/tests/common/run-tests
 step "solutions score full marks" solutions_full
 step "exercises/ is generated from solutions/" make -s exercises-check
+step "make exercises keeps a student's work" keeps_student_work
 step "C sources follow .clang-format" make -s format-check
 step "untouched exercises score zero" exercises_zero
 step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
+step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
+step "a submission whose stubs exit 0 scores zero" early_exit_submission
 step "solutions pass under ASan and UBSan" sanitized_solutions
 vm_step "chapters 01-05 pass in a pure cgroup v2 guest" vm_solutions_full v2
 vm_step "chapters 01-05 pass in a pure cgroup v1 guest" vm_solutions_full v1
 step "no leftovers on the host" common/scripts/leftovers.sh
 
 echo
-grep -h '^stub ' "$log"/each-stub*.log 2>/dev/null
+grep -h 'stub ' "$log"/each-stub*.log 2>/dev/null
+grep -h '' "$log"/stubs-that-cheat*.log 2>/dev/null
 echo "selftest took $(($(date +%s) - started)) s; logs in $log/"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,14 +1,23 @@
 /* runner.c - run one chapter's graded suite and grade it.
  *
- *	run-tests [--json FILE] [--verbose] [TEST...]
+ *	run-tests [--json FILE] [--log FILE] [--verbose] [--graded]
+ *	          [--not-built WHY] [TEST...]
  *
- * Every test gets a TCase of its own (so its name comes back in
- * tr_tcname()), runs in a forked child (CK_FORK: a crash or a hang fails
- * that test, not the run) under a timeout, and counts toward the exercise
- * its table entry names. The table printed at the end has one row per
- * exercise; --json writes the same results for grade.c to merge.
+ * This is the supervisor of runner.h: it makes the rows, starts a worker
+ * (worker.c) that runs the tests one by one in forked processes, and
+ * collects one result per test. If the worker dies or stops answering,
+ * the test it was running is charged and a new worker goes on from the
+ * next test. The table printed at the end has one row per exercise;
+ * --json writes the same results for grade.c to merge; --log takes what
+ * the tests print, so nothing they print can pass for a line of the table.
+ * --not-built runs nothing and fails every test with WHY: how `make grade`
+ * scores a chapter whose exercises do not compile.
+ *
+ * As root, the run has a mount namespace of its own (private: no mount
+ * of a test reaches the host) in which the lab's tree is read-only, so no
+ * test can rewrite the sources, the programs or the results.
  */
-#include "harness.h"
+#include "runner.h"
 
 #include "cgsweep.h"
 #include "die.h"
@@ -16,92 +25,47 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/file.h>
-#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_TIMEOUT     10
-#define SKIP_STATUS_MESSAGE "Early exit with return value 77"
+#ifndef BOXLAB_TOP
+#error "BOXLAB_TOP must name the lab's top directory"
+#endif
 
-enum outcome { PASSED, FAILED, SKIPPED };
-
-/* One test as it ran. */
-struct outcome_row {
-	const struct graded_test *test; /* its table entry */
-	enum outcome outcome;           /* how it ended */
-	char message[512];              /* why it failed or was skipped */
-};
+/* Seconds the supervisor waits beyond a test's own time limit before it
+ * decides the worker is stuck (stopped, or blocked by the test). */
+#define GRACE_SECONDS 10
 
 struct run {
 	struct outcome_row *rows; /* one per test, in table order */
 	size_t count;             /* number of rows */
-	const char *json_path;    /* --json FILE, or NULL */
+	int json_fd;              /* --json FILE, opened at the start, or -1 */
+	int log_fd;               /* --log FILE, or -1 */
+	const char *log_path;     /* its name, for the reader */
 	bool verbose;             /* --verbose: every failure, not the first */
+	bool graded_only;         /* --graded: skip the program tests */
+	const char *not_built; /* --not-built WHY: fail every test, run none */
+	char scratch[64];      /* the tests' scratch directory */
 };
 
 static const char *const outcome_names[] = { "passed", "failed", "skipped" };
 
-/* The host's mount table before any test ran, and where to read it again:
- * the runner's own /proc/PID/mountinfo. Forked tests inherit both. */
-static char *host_mounts;
-static pid_t runner_pid;
-
-/* The lab's cgroups before any test ran (cgsweep.h). */
-static char *lab_cgroups;
-
-/* The first line where A and B differ, for the failure message. */
-static const char *first_difference(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	while (a > host_mounts && a[-1] != '\n')
-		a--;
-	return a;
-}
-
-/* Run in each test's process after the test (a Check "checked fixture"):
- * whatever a test did in its own namespaces, the host's mounts must be as
- * they were. The top complaint against container labs is a host /proc
- * wiped through shared mount propagation: this is where it is caught. */
-static void check_host_mounts(void)
-{
-	char path[64], *now;
-	int ret;
-
-	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)runner_pid);
-	ret = file_read_all(AT_FDCWD, path, &now, NULL);
-	ck_assert_msg(ret == 0, "read %s: %s", path, strerror(-ret));
-	ck_assert_msg(strcmp(now, host_mounts) == 0,
-	              "the host's mount table changed, from the line: %.200s",
-	              first_difference(host_mounts, now));
-	free(now);
-}
-
-/* Also after each test: no new cgroup under boxlab/ in any hierarchy. */
-static void check_lab_cgroups(void)
-{
-	char *now = cgsweep_list();
-	const char *left = cgsweep_new(lab_cgroups, now);
-
-	ck_assert_msg(!left, "the test left the cgroup %s behind", left);
-	free(now);
-}
-
-/* The checked teardown of every test. */
-static void check_host(void)
-{
-	check_host_mounts();
-	check_lab_cgroups();
-}
+/* Set by SIGINT, SIGTERM and SIGHUP: clean up and stop. */
+static volatile sig_atomic_t interrupted;
 
 /* Every GRADED test must name a known exercise, and every exercise must
  * have a test: otherwise points would go missing without anyone noticing. */
@@ -143,17 +107,16 @@ static bool selected(const char *name, char **names, int count)
 	return count == 0;
 }
 
-/* Make the rows and a suite with one TCase per selected test. */
-static Suite *make_suite(struct run *run, char **names, int count)
+/* Make one row per selected test (--graded: graded ones only). */
+static void make_rows(struct run *run, char **names, int count)
 {
 	const struct graded_test *const *table;
 	const struct graded_test *t;
-	Suite *suite = suite_create(chapter_name);
-	TCase *tcase;
 
 	for (table = chapter_tests; *table; table++)
 		for (t = *table; t->name; t++) {
-			if (!selected(t->name, names, count))
+			if (!selected(t->name, names, count) ||
+			    (run->graded_only && !t->exercise))
 				continue;
 			run->rows =
 			        realloc(run->rows,
@@ -162,56 +125,7 @@ static Suite *make_suite(struct run *run, char **names, int count)
 				die("out of memory");
 			run->rows[run->count++] =
 			        (struct outcome_row){ .test = t };
-			tcase = tcase_create(t->name);
-			tcase_set_timeout(tcase, t->timeout ? t->timeout
-			                                    : DEFAULT_TIMEOUT);
-			_tcase_add_test(tcase, t->test, t->signal,
-			                t->exit_value, 0, 1);
-			tcase_add_checked_fixture(tcase, NULL, check_host);
-			suite_add_tcase(suite, tcase);
 		}
-	return suite;
-}
-
-static struct outcome_row *find_row(struct run *run, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < run->count; i++)
-		if (strcmp(run->rows[i].test->name, name) == 0)
-			return &run->rows[i];
-	die("Check reported an unknown test %s", name);
-}
-
-/* Read Check's results into the rows; skip reasons come from SKIP_LOG,
- * one line per skipped test, in the order the tests ran. */
-static void collect(struct run *run, SRunner *runner, FILE *skip_log)
-{
-	TestResult **results = srunner_results(runner);
-	int i, n = srunner_ntests_run(runner);
-	struct outcome_row *row;
-	char reason[256];
-
-	rewind(skip_log);
-	for (i = 0; i < n; i++) {
-		row = find_row(run, tr_tcname(results[i]));
-		row->outcome =
-		        tr_rtype(results[i]) == CK_PASS ? PASSED : FAILED;
-		if (row->outcome == PASSED)
-			continue;
-		if (strcmp(tr_msg(results[i]), SKIP_STATUS_MESSAGE) == 0) {
-			row->outcome = SKIPPED;
-			if (!fgets(reason, sizeof(reason), skip_log))
-				strcpy(reason, "no reason given\n");
-			reason[strcspn(reason, "\n")] = '\0';
-			snprintf(row->message, sizeof(row->message),
-			         "skipped: %s", reason);
-			continue;
-		}
-		snprintf(row->message, sizeof(row->message), "%s",
-		         tr_msg(results[i]));
-	}
-	free(results); /* the array is ours, the results are Check's */
 }
 
 /* nftw(3) callback: remove whatever it is given, deepest first. */
@@ -227,12 +141,258 @@ static int remove_entry(const char *path, const struct stat *st, int type,
 
 /* The scratch directory tests get their test_tmpdir() in: made before the
  * first test, removed after the last, whatever happened in between. */
-static void make_scratch(char *path, size_t size)
+static void make_scratch(struct run *run)
 {
-	snprintf(path, size, "/tmp/boxlab-test-%d", (int)getpid());
-	if (mkdir(path, 0700) < 0)
-		die_errno(errno, "mkdir %s", path);
-	setenv("BOXLAB_TEST_TMP", path, 1);
+	snprintf(run->scratch, sizeof(run->scratch), "/tmp/boxlab-test-%d",
+	         (int)getpid());
+	if (mkdir(run->scratch, 0700) < 0)
+		die_errno(errno, "mkdir %s", run->scratch);
+	setenv("BOXLAB_TEST_TMP", run->scratch, 1);
+}
+
+/* FTW_MOUNT: never cross into a file system mounted below the scratch
+ * directory; what is mounted there is not ours to delete. */
+static void remove_scratch(struct run *run)
+{
+	nftw(run->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* A child that stays in the host's mount namespace and does nothing: its
+ * /proc/PID/mountinfo is the host's table, which the worker checks after
+ * every test. It dies with the supervisor. */
+static pid_t start_host_observer(void)
+{
+	int fds[2];
+	pid_t pid;
+	char byte;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		die_errno(errno, "pipe2");
+	pid = fork();
+	if (pid < 0)
+		die_errno(errno, "fork");
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fds[1]);
+		while (read(fds[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(fds[0]); /* fds[1] stays open, unused, until we exit */
+	return pid;
+}
+
+/* As root: a private mount namespace for the run, and the lab's tree
+ * read-only in it. Returns false where that is not allowed (not root):
+ * the tests that need it skip themselves. */
+static bool isolate_mounts(void)
+{
+	const char *top =
+	        getenv("BOXLAB_TOP") ? getenv("BOXLAB_TOP") : BOXLAB_TOP;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return false;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno(errno, "make / private in the runner's namespace");
+	if (mount(top, top, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount(NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		die_errno(errno, "make %s read-only for the tests", top);
+	return true;
+}
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* SIGINT and friends interrupt poll() rather than kill the supervisor, so
+ * it can clean up: the worker is in a session of its own and never sees
+ * the terminal's Ctrl-C. */
+static void catch_signals(void)
+{
+	struct sigaction action = { .sa_handler = on_signal };
+	int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (sigaction(signals[i], &action, NULL) < 0)
+			die_errno(errno, "sigaction");
+}
+
+/* Milliseconds the supervisor waits for the next line about test INDEX. */
+static int deadline_ms(const struct run *run, size_t index)
+{
+	const char *scale = getenv("CK_TIMEOUT_MULTIPLIER");
+	const struct graded_test *t;
+	double seconds;
+
+	if (index >= run->count)
+		return GRACE_SECONDS * 1000;
+	t = run->rows[index].test;
+	seconds = t->timeout ? t->timeout : DEFAULT_TIMEOUT;
+	if (scale && atof(scale) > 0)
+		seconds *= atof(scale);
+	return (int)((seconds + GRACE_SECONDS) * 1000);
+}
+
+/* One line from the worker: "begin I" or "result I OUTCOME MESSAGE". */
+static void take_line(struct run *run, const char *line, size_t *current)
+{
+	struct outcome_row *row;
+	int outcome, consumed = 0;
+	size_t index;
+
+	if (sscanf(line, "begin %zu", &index) == 1 && index < run->count) {
+		*current = index;
+		return;
+	}
+	if (sscanf(line, "result %zu %d %n", &index, &outcome, &consumed) < 2 ||
+	    index >= run->count || outcome < PASSED || outcome > SKIPPED)
+		return;
+	row = &run->rows[index];
+	row->outcome = outcome;
+	row->done = true;
+	snprintf(row->message, sizeof(row->message), "%s", line + consumed);
+	*current = index + 1;
+}
+
+/* Read what is there on FD and pass each whole line on; false at end of
+ * file. BUF (4096 bytes) keeps a partial line between calls. */
+static bool read_lines(struct run *run, int fd, char *buf, size_t *len,
+                       size_t *current)
+{
+	ssize_t n = read(fd, buf + *len, 4095 - *len);
+	char *line, *newline;
+
+	if (n < 0)
+		return errno == EINTR;
+	if (n == 0)
+		return false;
+	*len += n;
+	buf[*len] = '\0';
+	line = buf;
+	while ((newline = strchr(line, '\n'))) {
+		*newline = '\0';
+		take_line(run, line, current);
+		line = newline + 1;
+	}
+	*len -= line - buf;
+	memmove(buf, line, *len);
+	return true;
+}
+
+/* True if PID is stopped (by a signal or a tracer): it will never answer
+ * again on its own. */
+static bool is_stopped(pid_t pid)
+{
+	char path[64], line[1024], *close_paren;
+	char state = '?';
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (file_read_buf(AT_FDCWD, path, line, sizeof(line)) < 0)
+		return false;
+	close_paren = strrchr(line, ')');
+	if (close_paren)
+		sscanf(close_paren + 1, " %c", &state);
+	return state == 'T' || state == 't';
+}
+
+static long long now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+}
+
+/* Follow WORKER's lines on FD until it ends, is stopped, or stays silent
+ * past the running test's deadline. Returns the index of the test it was
+ * on; *RET_STUCK says it had to be given up on. */
+static size_t follow_worker(struct run *run, pid_t worker, int fd, size_t first,
+                            bool *ret_stuck)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t current = first, len = 0;
+	long long deadline = now_ms() + deadline_ms(run, current);
+	char buf[4096];
+	int ready;
+
+	*ret_stuck = false;
+	for (;;) {
+		ready = poll(&pfd, 1, 500);
+		if (interrupted)
+			break;
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0) {
+			*ret_stuck = is_stopped(worker) || now_ms() > deadline;
+			if (*ret_stuck)
+				break;
+			continue;
+		}
+		if (!read_lines(run, fd, buf, &len, &current))
+			break;
+		deadline = now_ms() + deadline_ms(run, current);
+	}
+	return current;
+}
+
+/* Why the worker ended, as a message charged to the test it was on. */
+static void describe_worker_end(int status, bool stuck, char *msg, size_t size)
+{
+	if (stuck)
+		snprintf(msg, size,
+		         "the test runner was stopped, or stopped answering, "
+		         "during this test; killed and restarted");
+	else if (WIFSIGNALED(status))
+		snprintf(msg, size,
+		         "the test runner was killed by signal %d (%s) during "
+		         "this test",
+		         WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(msg, size,
+		         "the test runner exited (status %d) during this test",
+		         WEXITSTATUS(status));
+}
+
+/* Run a worker from test FIRST on; returns where the next one starts. */
+static size_t run_worker(struct run *run, struct worker_setup *setup,
+                         size_t first)
+{
+	struct outcome_row *row;
+	size_t current;
+	int fds[2], status = 0;
+	bool stuck;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		die_errno(errno, "pipe2");
+	pid = fork();
+	if (pid < 0)
+		die_errno(errno, "fork");
+	if (pid == 0) {
+		close(fds[0]);
+		setup->supervisor_fd = fds[1];
+		setup->first = first;
+		worker_run(setup);
+	}
+	close(fds[1]);
+	current = follow_worker(run, pid, fds[0], first, &stuck);
+	close(fds[0]);
+	kill(pid, SIGKILL); /* it has exited already, unless stuck */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sweep_children(setup->host_observer, 0, NULL, 0);
+	if (current >= run->count || interrupted)
+		return current;
+	row = &run->rows[current];
+	if (!row->done) {
+		row->outcome = FAILED;
+		row->done = true;
+		describe_worker_end(status, stuck, row->message,
+		                    sizeof(row->message));
+	}
+	return current + 1;
 }
 
 /* One run at a time on a host: every test is checked for cgroups and
@@ -253,31 +413,27 @@ static void lock_host(void)
 		die_errno(errno, "flock /sys/fs/cgroup");
 }
 
-static void run_suite(struct run *run, Suite *suite)
+/* --not-built: every test fails, with the reason the code did not build. */
+static void fail_all(struct run *run)
 {
-	SRunner *runner = srunner_create(suite);
-	char fd_text[16], scratch[64];
-	FILE *skip_log;
-	int fd;
+	size_t i;
 
-	fd = memfd_create("boxlab-skips", 0);
-	if (fd < 0)
-		die_errno(errno, "memfd_create");
-	snprintf(fd_text, sizeof(fd_text), "%d", fd);
-	setenv("BOXLAB_SKIP_FD", fd_text, 1);
-	setenv("BOXLAB_QUIET_TODO", "1", 1);
-	srunner_set_fork_status(runner, CK_FORK);
-	make_scratch(scratch, sizeof(scratch));
-	lab_cgroups = cgsweep_list();
-	srunner_run_all(runner, CK_SILENT);
-	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	cgsweep_remove_new(lab_cgroups);
-	skip_log = fdopen(fd, "r");
-	if (!skip_log)
-		die_errno(errno, "fdopen");
-	collect(run, runner, skip_log);
-	fclose(skip_log);
-	srunner_free(runner);
+	for (i = 0; i < run->count; i++) {
+		run->rows[i].outcome = FAILED;
+		snprintf(run->rows[i].message, sizeof(run->rows[i].message),
+		         "the exercises did not build: %s", run->not_built);
+	}
+}
+
+/* Run every row, restarting the worker as often as it takes. */
+static void supervise(struct run *run, struct worker_setup *setup)
+{
+	size_t next = 0;
+
+	setup->rows = run->rows;
+	setup->count = run->count;
+	while (next < run->count && !interrupted)
+		next = run_worker(run, setup, next);
 }
 
 /* Count the rows of exercise ID (NULL: the program tests). */
@@ -392,7 +548,8 @@ static json_t *row_json(const struct outcome_row *row)
 }
 
 /* Write what grade.c needs: the exercises (with their points) and every
- * test's outcome. */
+ * test's outcome. The file was opened before the tests ran, while the
+ * lab's tree was still writable. */
 static void write_json(const struct run *run)
 {
 	json_t *root = json_object(), *exercises = json_array(),
@@ -407,46 +564,113 @@ static void write_json(const struct run *run)
 		                                "points", ex->points,
 		                                "challenge", ex->challenge));
 	for (i = 0; i < run->count; i++)
-		json_array_append_new(tests, row_json(&run->rows[i]));
+		if (json_array_append_new(tests, row_json(&run->rows[i])) < 0)
+			die("cannot put test %s in the results",
+			    run->rows[i].test->name);
 	json_object_set_new(root, "chapter", json_string(chapter_name));
 	json_object_set_new(root, "exercises", exercises);
 	json_object_set_new(root, "tests", tests);
-	if (json_dump_file(root, run->json_path, JSON_INDENT(2)) < 0)
-		die("cannot write %s", run->json_path);
+	if (json_dumpfd(root, run->json_fd, JSON_INDENT(2)) < 0)
+		die("cannot write the results");
 	json_decref(root);
+}
+
+/* Open PATH for the results or the log now, before the tests run. */
+static int open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		die_errno(errno, "open %s", path);
+	return fd;
+}
+
+static void parse_options(struct run *run, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", required_argument, NULL, 'j' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "graded", no_argument, NULL, 'g' },
+		{ "not-built", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "j:l:vgn:", longopts, NULL)) !=
+	       -1) {
+		if (c == 'j') {
+			run->json_fd = open_output(optarg);
+		} else if (c == 'l') {
+			run->log_fd = open_output(optarg);
+			run->log_path = optarg;
+		} else if (c == 'v') {
+			run->verbose = true;
+		} else if (c == 'g') {
+			run->graded_only = true;
+		} else if (c == 'n') {
+			run->not_built = optarg;
+		} else {
+			die("usage: run-tests [--json FILE] [--log FILE] "
+			    "[--verbose] [--graded] [--not-built WHY] "
+			    "[TEST...]");
+		}
+	}
+}
+
+/* Everything the worker needs to know before the first test. */
+static void prepare(struct run *run, struct worker_setup *setup)
+{
+	char path[64], *host_mounts;
+	int ret;
+
+	setenv("BOXLAB_QUIET_TODO", "1", 1);
+	make_scratch(run);
+	catch_signals();
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die_errno(errno, "PR_SET_CHILD_SUBREAPER");
+	setup->host_observer = start_host_observer();
+	setup->private_mounts = isolate_mounts();
+	setup->log_fd = run->log_fd;
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo",
+	         (int)setup->host_observer);
+	ret = file_read_all(AT_FDCWD, path, &host_mounts, NULL);
+	if (ret < 0)
+		die_errno(ret, "read %s", path);
+	setup->host_mounts = host_mounts;
+	setup->lab_cgroups = cgsweep_list();
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", required_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct run run = { 0 };
+	struct run run = { .json_fd = -1, .log_fd = -1 };
+	struct worker_setup setup = { 0 };
 	bool ok;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "j:v", longopts, NULL)) != -1) {
-		if (c == 'j')
-			run.json_path = optarg;
-		else if (c == 'v')
-			run.verbose = true;
-		else
-			die("usage: run-tests [--json FILE] [--verbose] "
-			    "[TEST...]");
-	}
+	parse_options(&run, argc, argv);
 	check_tables();
-	lock_host();
-	runner_pid = getpid();
-	c = file_read_all(AT_FDCWD, "/proc/self/mountinfo", &host_mounts, NULL);
-	if (c < 0)
-		die_errno(c, "read /proc/self/mountinfo");
-	run_suite(&run, make_suite(&run, argv + optind, argc - optind));
-	if (run.count == 0)
+	make_rows(&run, argv + optind, argc - optind);
+	if (run.count == 0 && optind < argc)
 		die("no test is named %s", argv[optind]);
+	if (run.count == 0)
+		die("no tests to run");
+	if (run.not_built) {
+		fail_all(&run);
+	} else {
+		lock_host();
+		prepare(&run, &setup);
+		supervise(&run, &setup);
+		remove_scratch(&run);
+		cgsweep_remove_new(setup.lab_cgroups);
+	}
+	if (interrupted) {
+		fprintf(stderr, "run-tests: interrupted; cleaned up\n");
+		return 128 + interrupted;
+	}
 	ok = print_table(&run);
-	if (run.json_path)
+	if (run.log_path && lseek(run.log_fd, 0, SEEK_END) > 0)
+		printf("  (what the tests printed: %s)\n", run.log_path);
+	if (run.json_fd >= 0)
 		write_json(&run);
 	free(run.rows);
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
