@@ -621,7 +621,7 @@ static void parse_options(struct run *run, int argc, char **argv)
 /* Everything the worker needs to know before the first test. */
 static void prepare(struct run *run, struct worker_setup *setup)
 {
-	char path[64], *host_mounts;
+	char path[64];
 	int ret;
 
 	setenv("BOXLAB_QUIET_TODO", "1", 1);
@@ -634,10 +634,9 @@ static void prepare(struct run *run, struct worker_setup *setup)
 	setup->log_fd = run->log_fd;
 	snprintf(path, sizeof(path), "/proc/%d/mountinfo",
 	         (int)setup->host_observer);
-	ret = file_read_all(AT_FDCWD, path, &host_mounts, NULL);
+	ret = file_read_all(AT_FDCWD, path, &setup->host_mounts, NULL);
 	if (ret < 0)
 		die_errno(ret, "read %s", path);
-	setup->host_mounts = host_mounts;
 	setup->lab_cgroups = cgsweep_list();
 }
 
@@ -662,6 +661,8 @@ int main(int argc, char **argv)
 		supervise(&run, &setup);
 		remove_scratch(&run);
 		cgsweep_remove_new(setup.lab_cgroups);
+		free(setup.host_mounts);
+		free(setup.lab_cgroups);
 	}
 	if (interrupted) {
 		fprintf(stderr, "run-tests: interrupted; cleaned up\n");

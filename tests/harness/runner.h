@@ -49,12 +49,12 @@ struct worker_setup {
 	size_t count;                   /* number of rows */
 	size_t first;                   /* index of the first test to run */
 	int supervisor_fd;              /* where results go (a pipe) */
-	int log_fd;              /* the tests' stdout and stderr, or -1 */
-	pid_t host_observer;     /* a process in the host's mount
+	int log_fd;          /* the tests' stdout and stderr, or -1 */
+	pid_t host_observer; /* a process in the host's mount
 	                                   namespace, or 0 */
-	bool private_mounts;     /* each test gets a mount namespace */
-	const char *host_mounts; /* its mount table before the run */
-	const char *lab_cgroups; /* boxlab cgroups before the run */
+	bool private_mounts; /* each test gets a mount namespace */
+	char *host_mounts;   /* its mount table before the run */
+	char *lab_cgroups;   /* boxlab cgroups before the run */
 };
 
 /* Run the tests from setup->first on, one at a time, writing for each
