@@ -103,6 +103,20 @@ void test_assert_no_stub(void);
 void test_assert_err(long ret, int expected, const char *what, const char *file,
                      int line);
 
+/* A child a test forks to check something in (a new namespace, PID 1 of
+ * its own) must end with test_child_passed() when all went well, and the
+ * test must wait for exactly TEST_CHILD_PASSED: an _exit(0) in the code
+ * under test, run in that child, must not pass for success. */
+#define TEST_CHILD_PASSED 99
+void test_child_passed(void) __attribute__((noreturn));
+
+/* Fail the test unless STATUS (from waitpid) is TEST_CHILD_PASSED; WHY[N]
+ * (NULL, or N entries) explains the child's exit status N. */
+#define ck_assert_child_passed(status, why, n)                                 \
+	test_assert_child_passed((status), (why), (n), __FILE__, __LINE__)
+void test_assert_child_passed(int status, const char *const *why, int n,
+                              const char *file, int line);
+
 /* The result of running a program to completion. */
 struct run_result {
 	int status; /* as from waitpid(2) */

@@ -297,3 +297,27 @@ int test_exit_status(const struct run_result *result)
 {
 	return WIFEXITED(result->status) ? WEXITSTATUS(result->status) : -1;
 }
+
+void test_child_passed(void)
+{
+	_exit(TEST_CHILD_PASSED);
+}
+
+void test_assert_child_passed(int status, const char *const *why, int n,
+                              const char *file, int line)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+
+	if (code == TEST_CHILD_PASSED)
+		return;
+	ck_assert_msg(WIFEXITED(status),
+	              "%s:%d: the test's child died of signal %d", file, line,
+	              WTERMSIG(status));
+	ck_assert_msg(code != 0,
+	              "%s:%d: the test's child exited early (status 0) before "
+	              "its checks ran",
+	              file, line);
+	ck_assert_msg(0, "%s:%d: %s", file, line,
+	              why && code < n && why[code] ? why[code]
+	                                           : "the test's child failed");
+}
