@@ -32,7 +32,7 @@ attempt() {
 	[ $status -eq 0 ] || { sed 's/^/    /' "$out.txt" | tail -20; rc=1; }
 }
 
-for trick in exit0 fork kill stop print env daemon write; do
+for trick in exit0 fork kill stop print env daemon write cgroup; do
 	attempt "$trick"
 done
 # The tests' time limits, shortened: the trick sleeps through them.

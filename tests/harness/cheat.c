@@ -16,12 +16,14 @@
  *	env      change the working directory, environment and umask
  *	daemon   leave a process that kills every later test
  *	write    overwrite the file named by BOXLAB_CHEAT_TARGET (results)
+ *	cgroup   leave a cgroup under boxlab/ (charged to this test alone)
  *
  * This file is never part of a student's build.
  */
 #include "exercise.h"
 
 #include <dirent.h>
+#include <mntent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -99,6 +101,29 @@ static void overwrite_target(void)
 	close(fd);
 }
 
+/* mkdir MOUNT/boxlab/cheat-PID in the first cgroup hierarchy mounted. */
+static void leave_cgroup(void)
+{
+	FILE *mounts = setmntent("/proc/self/mounts", "re");
+	struct mntent *m;
+	char path[4096];
+
+	while (mounts && (m = getmntent(mounts))) {
+		if (strcmp(m->mnt_type, "cgroup") &&
+		    strcmp(m->mnt_type, "cgroup2"))
+			continue;
+		snprintf(path, sizeof(path), "%s/boxlab", m->mnt_dir);
+		mkdir(path, 0755);
+		snprintf(path, sizeof(path), "%s/boxlab/cheat-%d", m->mnt_dir,
+		         (int)getpid());
+		if (mkdir(path, 0755) < 0)
+			perror(path);
+		break;
+	}
+	if (mounts)
+		endmntent(mounts);
+}
+
 static void cheat(const char *how)
 {
 	if (!strcmp(how, "exit0")) {
@@ -134,6 +159,8 @@ static void cheat(const char *how)
 			kill_later_tests(runner, test);
 	} else if (!strcmp(how, "write")) {
 		overwrite_target();
+	} else if (!strcmp(how, "cgroup")) {
+		leave_cgroup();
 	}
 }
 
