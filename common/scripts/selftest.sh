@@ -95,6 +95,20 @@ keeps_student_work() {
 		{ echo "make exercises overwrote a student's work (status $generated)"; return 1; }
 }
 
+# The solutions handed in as a submission, one of them with an unused
+# function: -Werror must not cost the chapter, so full marks.
+warning_submission() {
+	sub=$(mktemp -d) || return 1
+	out=$(mktemp -d) || return 1
+	cp -r solutions/. "$sub"
+	echo 'static int unused_helper(void) { return 0; }' >>"$sub/01-process-tree/proc.c"
+	make -s grade SUBMISSION="$sub" OUT="$out" >/dev/null 2>&1
+	build/tools/grade --expect full "$out/grade.json"
+	status=$?
+	rm -rf "$sub" "$out"
+	return $status
+}
+
 # The three-line cheat: every stub of a submission exits 0 at once. Graded
 # by make grade like any submission, it must score zero.
 early_exit_submission() {
@@ -121,6 +135,7 @@ step "untouched exercises score zero" exercises_zero
 step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
 step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
 step "a submission whose stubs exit 0 scores zero" early_exit_submission
+step "a submission with a warning still gets its grade" warning_submission
 step "solutions pass under ASan and UBSan" sanitized_solutions
 vm_step "chapters 01-05 pass in a pure cgroup v2 guest" vm_solutions_full v2
 vm_step "chapters 01-05 pass in a pure cgroup v1 guest" vm_solutions_full v1
