@@ -32,7 +32,9 @@
 #include <unistd.h>
 
 /* Child exit codes used below. */
-enum { OK = 0, WRONG = 2, NOT_IMPLEMENTED = 4 };
+/* How a test's child reports: OK is TEST_CHILD_PASSED (harness.h), so an
+ * _exit(0) in the code under test never passes for success. */
+enum { OK = TEST_CHILD_PASSED, WRONG = 2, NOT_IMPLEMENTED = 4 };
 
 static int open_proc(void)
 {
@@ -50,6 +52,10 @@ static void expect_child_ok(pid_t child, const char *what)
 	ck_assert_int_eq(waitpid(child, &status, 0), child);
 	ck_assert_msg(WIFEXITED(status), "%s: the child died (status %#x)",
 	              what, status);
+	ck_assert_msg(WEXITSTATUS(status) != 0,
+	              "%s: the child exited early (status 0) before its checks "
+	              "ran",
+	              what);
 	ck_assert_msg(WEXITSTATUS(status) != NOT_IMPLEMENTED,
 	              "%s: exercise not implemented yet (the child reached a "
 	              "stub)",
