@@ -159,27 +159,20 @@ static void remove_scratch(struct run *run)
 
 /* A child that stays in the host's mount namespace and does nothing: its
  * /proc/PID/mountinfo is the host's table, which the worker checks after
- * every test. It dies with the supervisor. */
+ * every test. PR_SET_PDEATHSIG ends it with the supervisor; the getppid()
+ * check covers a supervisor that died before the prctl() took effect. */
 static pid_t start_host_observer(void)
 {
-	int fds[2];
-	pid_t pid;
-	char byte;
+	pid_t parent = getpid(), pid = fork();
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		die_errno(errno, "pipe2");
-	pid = fork();
 	if (pid < 0)
 		die_errno(errno, "fork");
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(fds[1]);
-		while (read(fds[0], &byte, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(fds[0]); /* fds[1] stays open, unused, until we exit */
-	return pid;
+	if (pid > 0)
+		return pid;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	for (;;)
+		pause();
 }
 
 /* As root: a private mount namespace for the run, and the lab's tree
