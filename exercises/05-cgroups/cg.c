@@ -263,7 +263,9 @@ int cg_open(const struct cg_system *system, const char *name, struct cg *ret_cg)
  *
  * cg_kill_all(): write "1" to cgroup.kill where it exists, then wait for
  * "populated 0". Else freeze, SIGKILL each PID in cgroup.procs through
- * a pidfd, thaw, and wait on a pidfd of each until it has exited.
+ * a pidfd, thaw, and wait on a pidfd of each until it has exited. The
+ * group's owner may remove it as soon as it is empty: a read that fails
+ * with ENODEV or ENOENT then means the wait is over.
  *
  * Replace the stub below with your code.
  */

@@ -689,35 +689,6 @@ static int remove_real_group(const char *dir, pid_t *sleepers, int count)
 	return killed;
 }
 
-/* On the real kernel: a frozen v1 group. Its processes do not die of
- * SIGKILL until thawed, so cg_destroy() must thaw it first. */
-START_TEST(destroy_thaws_a_frozen_group)
-{
-	char dir[PATH_MAX], state[PATH_MAX + 16];
-	const char *mount;
-	pid_t sleeper;
-	bool v2 = false;
-	struct cg cg;
-	int ret;
-
-	test_needs_root();
-	mount = find_hierarchy("freezer", &v2);
-	if (!mount[0] || v2)
-		test_skip("no v1 freezer hierarchy on this kernel");
-	make_real_group(mount, "frozen", dir, &sleeper, 1);
-	snprintf(state, sizeof(state), "%s/freezer.state", dir);
-	ck_assert_int_eq(file_write_string(AT_FDCWD, state, "FROZEN"), 0);
-	cg = cg_in("", false);
-	snprintf(cg.dir[CG_FREEZER], PATH_MAX, "%s", dir);
-	ret = cg_destroy(&cg);
-	if (ret < 0 || is_dir(dir))
-		remove_real_group(dir, &sleeper, 1);
-	else
-		waitpid(sleeper, NULL, 0);
-	ck_assert_ok(ret, "cg_destroy of a frozen group");
-}
-END_TEST
-
 /* /proc/PID/cgroup as the kernel writes it, for the three layouts
  * (tests/fixtures/cgroup/proc/): v1 lines with comounted controllers,
  * cgroup2's "0::/" at the root, and a name that only starts the same. */
@@ -854,6 +825,36 @@ static struct cg real_cg(const char *dir, bool v2)
 	return cg;
 }
 
+/* On the real kernel: a frozen group, v1's freezer where the kernel has
+ * one, else cgroup2's. A frozen v1 process does not die of SIGKILL until
+ * thawed, so cg_destroy() must thaw it first; a frozen v2 one does. */
+START_TEST(destroy_kills_a_frozen_group)
+{
+	char dir[PATH_MAX], state[PATH_MAX + 16];
+	const char *mounts[2];
+	bool v2;
+	pid_t sleeper;
+	struct cg cg;
+	int ret;
+
+	test_needs_root();
+	find_freezers(mounts);
+	v2 = !mounts[1][0];
+	make_real_group(mounts[v2 ? 0 : 1], "frozen", dir, &sleeper, 1);
+	snprintf(state, sizeof(state), "%s/%s", dir,
+	         v2 ? "cgroup.freeze" : "freezer.state");
+	ck_assert_int_eq(
+	        file_write_string(AT_FDCWD, state, v2 ? "1" : "FROZEN"), 0);
+	cg = real_cg(dir, v2);
+	ret = cg_destroy(&cg);
+	if (ret < 0 || is_dir(dir))
+		remove_real_group(dir, &sleeper, 1);
+	else
+		waitpid(sleeper, NULL, 0);
+	ck_assert_ok(ret, "cg_destroy of a frozen group");
+}
+END_TEST
+
 /* On the real kernel, each freezer it has: frozen, then thawed. */
 START_TEST(freeze_a_real_group)
 {
@@ -935,7 +936,7 @@ const struct graded_test cg_tests[] = {
 	GRADED("5.7", destroy_keeps_a_shared_parent),
 	GRADED("5.7", destroy_a_group_already_gone),
 	GRADED("5.7", destroy_spares_a_reused_pid),
-	GRADED("5.7", destroy_thaws_a_frozen_group),
+	GRADED("5.7", destroy_kills_a_frozen_group),
 	GRADED("5.8", freeze_v2_files),
 	GRADED("5.8", freeze_v1_files),
 	GRADED("5.8", kill_all_files),
