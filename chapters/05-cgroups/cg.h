@@ -174,9 +174,10 @@ int cg_freeze(const struct cg *cg, bool frozen);
 /* Is process PID in CG's directory for controller C now? PROC is where
  * proc(5) is mounted ("/proc"; a fixture in the tests). PROC/PID/cgroup
  * has a line per hierarchy: "0::/boxlab/NAME" for cgroup2, and
- * "4:memory:/boxlab/NAME" (or "3:cpu,cpuacct:...") for v1; the path must
- * be the group's whole path below its mount, so "/boxlab/NAME2" or "/"
- * are elsewhere. Returns 1 if it is, 0 if not (or PID is gone), -EINVAL
+ * "4:memory:/boxlab/NAME" (or "3:cpu,cpuacct:...") for v1. The path
+ * ends with the group's, "/boxlab/NAME" (it is longer when the hierarchy
+ * is mounted from a group below its root), so "/boxlab/NAME2" or "/" are
+ * elsewhere. Returns 1 if it is, 0 if not (or PID is gone), -EINVAL
  * if CG's directory is not a group of the lab, or -errno. */
 int cg_contains(const struct cg *cg, int c, const char *proc, pid_t pid);
 

@@ -150,20 +150,24 @@ static const char *path_in_hierarchy(const char *dir)
 	return parent;
 }
 
-/* Does LINE of /proc/PID/cgroup, "ID:CONTROLLERS:PATH", put the process
+/* Does LINE of /proc/PID/cgroup, "ID:CONTROLLERS:WHERE", put the process
  * at PATH in the hierarchy of controller C? The cgroup2 line is
- * "0::PATH"; a v1 line lists its hierarchy's controllers ("cpu,cpuacct").
- * LINE is cut up. */
+ * "0::WHERE"; a v1 line lists its hierarchy's controllers ("cpu,cpuacct").
+ * WHERE is PATH, or ends with it when the hierarchy is mounted from a
+ * group below its root (a container without a cgroup namespace sees
+ * "/docker/ID/boxlab/NAME"). LINE is cut up. */
 static bool line_places(char *line, int c, bool v2, const char *path)
 {
 	char *controllers = strchr(line, ':'), *at, *word, *save = NULL;
+	size_t at_len, path_len = strlen(path);
 	bool found = false;
 
 	if (!controllers || !(at = strchr(controllers + 1, ':')))
 		return false;
 	*controllers++ = '\0';
 	*at++ = '\0';
-	if (strcmp(at, path) != 0)
+	at_len = strlen(at);
+	if (at_len < path_len || strcmp(at + at_len - path_len, path) != 0)
 		return false;
 	if (v2)
 		return strcmp(line, "0") == 0 && !controllers[0];

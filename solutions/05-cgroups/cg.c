@@ -429,20 +429,24 @@ static const char *path_in_hierarchy(const char *dir)
 	return parent;
 }
 
-/* Does LINE of /proc/PID/cgroup, "ID:CONTROLLERS:PATH", put the process
+/* Does LINE of /proc/PID/cgroup, "ID:CONTROLLERS:WHERE", put the process
  * at PATH in the hierarchy of controller C? The cgroup2 line is
- * "0::PATH"; a v1 line lists its hierarchy's controllers ("cpu,cpuacct").
- * LINE is cut up. */
+ * "0::WHERE"; a v1 line lists its hierarchy's controllers ("cpu,cpuacct").
+ * WHERE is PATH, or ends with it when the hierarchy is mounted from a
+ * group below its root (a container without a cgroup namespace sees
+ * "/docker/ID/boxlab/NAME"). LINE is cut up. */
 static bool line_places(char *line, int c, bool v2, const char *path)
 {
 	char *controllers = strchr(line, ':'), *at, *word, *save = NULL;
+	size_t at_len, path_len = strlen(path);
 	bool found = false;
 
 	if (!controllers || !(at = strchr(controllers + 1, ':')))
 		return false;
 	*controllers++ = '\0';
 	*at++ = '\0';
-	if (strcmp(at, path) != 0)
+	at_len = strlen(at);
+	if (at_len < path_len || strcmp(at + at_len - path_len, path) != 0)
 		return false;
 	if (v2)
 		return strcmp(line, "0") == 0 && !controllers[0];
@@ -546,6 +550,29 @@ static int remove_dirs(const char *dir)
 	return 0;
 }
 
+/* Kill until a round finds nobody, then remove CG's directory for C.
+ * A process whose pidfd has turned readable can still count as in the
+ * group for a moment, while it leaves the CPU for the last time: rmdir
+ * then fails with EBUSY though cgroup.procs reads empty (seen on Linux
+ * 6.18). Nothing announces the end of that moment in v1, so try again a
+ * millisecond later, CG_WAIT_MS times at most, as runc does. */
+static int empty_and_remove(const struct cg *cg, int c)
+{
+	const struct timespec moment = { .tv_nsec = 1000000 };
+	int tries, ret;
+
+	for (tries = 0;; tries++) {
+		do
+			ret = kill_listed(cg, c);
+		while (ret > 0);
+		if (ret == 0)
+			ret = remove_dirs(cg->dir[c]);
+		if (ret != -EBUSY || tries == CG_WAIT_MS)
+			return ret;
+		nanosleep(&moment, NULL);
+	}
+}
+
 /* The kernel's own ways, where it has them: cgroup2's cgroup.kill kills
  * the whole group in one write (Linux 5.14), and a frozen v1 group must
  * be thawed, or its processes could not die. */
@@ -595,15 +622,9 @@ int cg_destroy(struct cg *cg)
 	int c, ret;
 
 	ret = kill_by_kernel(cg);
-	for (c = 0; ret == 0 && c < CG_CONTROLLERS; c++) {
-		if (!cg->dir[c][0] || cg_dir_repeats(cg, c))
-			continue;
-		do
-			ret = kill_listed(cg, c);
-		while (ret > 0);
-		if (ret == 0)
-			ret = remove_dirs(cg->dir[c]);
-	}
+	for (c = 0; ret == 0 && c < CG_CONTROLLERS; c++)
+		if (cg->dir[c][0] && !cg_dir_repeats(cg, c))
+			ret = empty_and_remove(cg, c);
 	return ret;
 	/* END EXERCISE 5.7 */
 }

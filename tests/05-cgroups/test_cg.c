@@ -691,7 +691,8 @@ static int remove_real_group(const char *dir, pid_t *sleepers, int count)
 
 /* /proc/PID/cgroup as the kernel writes it, for the three layouts
  * (tests/fixtures/cgroup/proc/): v1 lines with comounted controllers,
- * cgroup2's "0::/" at the root, and a name that only starts the same. */
+ * cgroup2's "0::/" at the root, a name that only starts the same, and the
+ * paths a container without a cgroup namespace sees. */
 START_TEST(contains_reads_proc_cgroup)
 {
 	const char *proc = test_fixture("cgroup/proc");
@@ -707,6 +708,9 @@ START_TEST(contains_reads_proc_cgroup)
 	ck_assert_int_eq(cg_contains(&v2, CG_PIDS, proc, 102), 0);
 	ck_assert_int_eq(cg_contains(&v2, CG_PIDS, proc, 103), 0);
 	ck_assert_int_eq(cg_contains(&v2, CG_PIDS, proc, 999), 0);
+	/* In a container without a cgroup namespace, the line is longer. */
+	ck_assert_int_eq(cg_contains(&v1, CG_PIDS, proc, 104), 1);
+	ck_assert_int_eq(cg_contains(&v2, CG_PIDS, proc, 104), 0);
 	v2 = cg_in("/sys/fs/cgroup/elsewhere", true);
 	ck_assert_int_eq(cg_contains(&v2, CG_PIDS, proc, 101), -EINVAL);
 }

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long to wait for one killed process to exit. */
@@ -165,7 +166,10 @@ static bool line_places(char *line, struct mntent *entry, const char *path)
 		return false;
 	*names++ = '\0';
 	*at++ = '\0';
-	if (strcmp(at, path) != 0)
+	/* A hierarchy mounted from a group below its root (a container
+	 * without a cgroup namespace) shows a longer path: its end counts. */
+	if (strlen(at) < strlen(path) ||
+	    strcmp(at + strlen(at) - strlen(path), path) != 0)
 		return false;
 	if (!strcmp(entry->mnt_type, "cgroup2"))
 		return !strcmp(line, "0") && !names[0];
@@ -176,7 +180,7 @@ static bool line_places(char *line, struct mntent *entry, const char *path)
 }
 
 /* Is PID in directory DIR of the hierarchy mounted as ENTRY, by
- * /proc/PID/cgroup (paths there are relative to the mount's root)? */
+ * /proc/PID/cgroup (paths there are from the hierarchy's root)? */
 static bool still_in(pid_t pid, struct mntent *entry, const char *dir)
 {
 	const char *path = dir + strlen(entry->mnt_dir);
@@ -234,6 +238,52 @@ static bool kill_members(struct mntent *entry, const char *dir)
 	return any;
 }
 
+/* Is DIR busy only with processes that are still exiting: no group
+ * below it, nobody in its cgroup.procs? */
+static bool only_exiting(const char *dir)
+{
+	char path[PATH_MAX + 16], *text, *list = calloc(1, 1);
+	size_t len = 0;
+	bool empty;
+
+	if (!list)
+		abort();
+	list_tree(dir, &list, &len); /* just DIR itself, if no group below */
+	empty = len == strlen(dir) + 1;
+	free(list);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!empty || file_read_all(AT_FDCWD, path, &text, NULL) < 0)
+		return false;
+	empty = text[0] == '\0';
+	free(text);
+	return empty;
+}
+
+/* Empty DIR of the hierarchy mounted as ENTRY, and remove it. A process
+ * that has just exited can keep a group busy for a moment after its pidfd
+ * turned readable (it is still leaving the CPU): EBUSY with nobody
+ * listed and no group below is tried again a millisecond later,
+ * SWEEP_WAIT_MS times. Any other EBUSY is a process not of this run (a
+ * cgbox in another terminal), or a group below kept for it: not ours to
+ * remove, then. */
+static void remove_one(struct mntent *entry, const char *dir)
+{
+	const struct timespec moment = { .tv_nsec = 1000000 };
+	int tries, ret = -EBUSY;
+
+	for (tries = 0; tries < SWEEP_WAIT_MS && ret == -EBUSY; tries++) {
+		while (kill_members(entry, dir))
+			;
+		ret = rmdir(dir) < 0 ? -errno : 0;
+		if (ret == -EBUSY && !only_exiting(dir))
+			return;
+		if (ret == -EBUSY)
+			nanosleep(&moment, NULL);
+	}
+	if (ret < 0 && ret != -ENOENT)
+		fprintf(stderr, "cgsweep: rmdir %s: %s\n", dir, strerror(-ret));
+}
+
 /* Empty and remove the directories of LIST that are in the hierarchy
  * mounted as ENTRY and not in BEFORE, in LIST's order. */
 static void remove_in_mount(struct mntent *entry, char *list,
@@ -247,14 +297,7 @@ static void remove_in_mount(struct mntent *entry, char *list,
 		if (strncmp(line, entry->mnt_dir, mount_len) != 0 ||
 		    line[mount_len] != '/' || listed(before, line))
 			continue;
-		while (kill_members(entry, line))
-			;
-		/* EBUSY: a process not of this run is in it (a cgbox in
-		 * another terminal); it is not ours to remove, then. */
-		if (rmdir(line) < 0 && errno != ENOENT && errno != EBUSY &&
-		    errno != ENOTEMPTY)
-			fprintf(stderr, "cgsweep: rmdir %s: %s\n", line,
-			        strerror(errno));
+		remove_one(entry, line);
 	}
 }
 
