@@ -481,9 +481,10 @@ int cg_contains(const struct cg *cg, int c, const char *proc, pid_t pid)
 
 /* BEGIN EXERCISE 5.7 (helpers) */
 /* SIGKILL process PID if it is still in CG's directory for controller C
- * once a pidfd holds it, and wait until it has exited: a pidfd turns
- * readable then, which is after it has left its cgroups. Returns 1 if it
- * was killed, 0 if it was gone or is elsewhere, or -errno. */
+ * once a pidfd holds it, and wait until it has exited: its pidfd turns
+ * readable then (it may count in the group a moment longer: see
+ * empty_and_remove()). Returns 1 if it was killed, 0 if it was gone or
+ * is elsewhere, or -errno. */
 static int kill_member(const struct cg *cg, int c, pid_t pid)
 {
 	struct pollfd pfd = { .events = POLLIN };
