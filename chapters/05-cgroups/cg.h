@@ -35,8 +35,17 @@ enum cg_layout {
 };
 
 /* The controllers the lab uses. In v1, CPU usage is counted by cpuacct,
- * often a hierarchy of its own; in v2, "cpu" does both. */
-enum cg_controller { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_CONTROLLERS };
+ * often a hierarchy of its own; in v2, "cpu" does both. The v1 freezer
+ * pauses a group (cg_freeze()); v2 has no such controller, because every
+ * cgroup2 group has cgroup.freeze, so CG_FREEZER is only ever found in v1. */
+enum cg_controller {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_CPU,
+	CG_CPUACCT,
+	CG_FREEZER,
+	CG_CONTROLLERS
+};
 
 /* The names the kernel gives them, indexed by enum cg_controller. */
 extern const char *const cg_controller_names[CG_CONTROLLERS];
@@ -83,6 +92,8 @@ int cg_detect(const char *mounts, const char *root,
  * first enable the controllers for the children of the root and of
  * CG_PARENT ("+memory +pids +cpu" into cgroup.subtree_control): a v2
  * controller works in a group only when its parent hands it down.
+ * On failure, the NAME directories already made are removed again (and
+ * CG_PARENT where that leaves it empty): all or nothing.
  * Returns 0, -EEXIST if the group exists, -ENOENT if no hierarchy has any
  * of the controllers, or -errno. See mkdir(2), cgroups(7) "Cgroups v2
  * subtree control". */
@@ -123,8 +134,52 @@ int cg_read_stats(const struct cg *cg, struct cg_stats *ret_stats);
 /* Kill every process in CG, wait until each has exited, and remove its
  * directories, then CG_PARENT where it is left empty. A cgroup with
  * processes in it cannot be removed (EBUSY); exited but unreaped ones
- * (zombies) do not count. Returns 0 or -errno. */
+ * (zombies) do not count. Where cgroup2 has cgroup.kill (Linux 5.14) the
+ * kernel kills the group; else each PID listed in cgroup.procs is killed
+ * through a pidfd, and only after /proc/PID/cgroup shows that the process
+ * the pidfd holds is still in CG (a PID read from a list may have been
+ * reused). A v1 freezer group is thawed first: a frozen v1 process does
+ * not die of SIGKILL until it thaws. Returns 0, -ETIMEDOUT if a process
+ * has not exited after a few seconds, or -errno. */
 int cg_destroy(struct cg *cg);
+
+/* Find the existing group CG_PARENT/NAME, as cg_create() would have
+ * made it, and fill *ret_cg. Returns 0, -ENOENT if no hierarchy has it,
+ * or -errno. */
+int cg_open(const struct cg_system *system, const char *name,
+            struct cg *ret_cg);
+
+/* Kill every process in CG at once, and wait until the group is empty.
+ * cgroup2 (Linux 5.14) does it in one write of "1" to cgroup.kill, and
+ * the group's cgroup.events says "populated 0" when the last one is gone.
+ * In v1, the freezer makes it just as safe: freeze the group, SIGKILL
+ * each PID in its cgroup.procs (a frozen process neither forks nor exits,
+ * so no PID is new or reused), thaw it, and wait until cgroup.procs is
+ * empty. Returns 0, -EOPNOTSUPP if CG has neither cgroup.kill nor a v1
+ * freezer, -ETIMEDOUT after a few seconds, or -errno. See cgroups(7),
+ * the kernel's cgroup-v2.rst ("cgroup.kill") and cgroup-v1/freezer-
+ * subsystem.rst. */
+int cg_kill_all(const struct cg *cg);
+
+/* Freeze CG (FROZEN true: its processes stop where they are, and stay
+ * stopped whatever signal they get, like docker pause) or thaw it, and
+ * wait until the kernel reports it done. v2: "1" or "0" to cgroup.freeze
+ * in CG's cgroup2 directory, then "frozen 1" or "frozen 0" in
+ * cgroup.events, which poll(2) reports changed with POLLPRI. v1: "FROZEN"
+ * or "THAWED" to freezer.state in CG's freezer directory, then read back
+ * until it says so (it says "FREEZING" meanwhile). Returns 0, -EOPNOTSUPP
+ * if CG has no freezer, -ETIMEDOUT after a few seconds, or -errno. */
+int cg_freeze(const struct cg *cg, bool frozen);
+
+/* Is process PID in CG's directory for controller C now? PROC is where
+ * proc(5) is mounted ("/proc"; a fixture in the tests). PROC/PID/cgroup
+ * has a line per hierarchy: "0::/boxlab/NAME" for cgroup2, and
+ * "4:memory:/boxlab/NAME" (or "3:cpu,cpuacct:...") for v1. The path
+ * ends with the group's, "/boxlab/NAME" (it is longer when the hierarchy
+ * is mounted from a group below its root), so "/boxlab/NAME2" or "/" are
+ * elsewhere. Returns 1 if it is, 0 if not (or PID is gone), -EINVAL
+ * if CG's directory is not a group of the lab, or -errno. */
+int cg_contains(const struct cg *cg, int c, const char *proc, pid_t pid);
 
 /* Is CG's directory for controller C the same as one before it (v2, or
  * v1's "cpu,cpuacct")? Then per-directory work was done already. */

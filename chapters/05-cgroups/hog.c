@@ -2,6 +2,8 @@
  *
  *	hog --memory MB      allocate and touch MB mebibytes, 1 MiB at a time
  *	hog --forks          fork until fork() fails, then report and clean up
+ *	hog --forks --stay   the same, but stay at the limit until a signal
+ *	                     ends it (for tests of teardown under a full group)
  *	hog --cpu N          burn N units of CPU work (about 0.1 s each on an
  *	                     idle modern core) and report the time it took
  *
@@ -13,6 +15,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +42,9 @@ static void hog_memory(int megabytes)
 	printf("hog: allocated %d MiB and was not stopped\n", megabytes);
 }
 
-/* Children wait for their parent to die, so none outlives the bomb. */
-static void hog_forks(void)
+/* Children wait for their parent to die, so none outlives the bomb.
+ * STAY: keep them, and wait for a signal, instead of cleaning up. */
+static void hog_forks(bool stay)
 {
 	int count = 0;
 	pid_t pid;
@@ -50,7 +54,8 @@ static void hog_forks(void)
 		if (pid < 0)
 			break;
 		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+				_exit(1);
 			pause();
 			_exit(0);
 		}
@@ -59,6 +64,8 @@ static void hog_forks(void)
 	printf("hog: %d children, then fork failed: %s\n", count,
 	       strerror(errno));
 	fflush(stdout);
+	while (stay)
+		pause();
 	signal(SIGTERM, SIG_IGN);
 	kill(0, SIGTERM); /* our process group: the children */
 	while (wait(NULL) > 0 || errno == EINTR)
@@ -99,13 +106,17 @@ int main(int argc, char **argv)
 			hog_cpu(amount);
 		return EXIT_SUCCESS;
 	}
-	if (argc == 2 && !strcmp(argv[1], "--forks")) {
-		setpgid(0, 0);
-		hog_forks();
+	if ((argc == 2 || (argc == 3 && !strcmp(argv[2], "--stay"))) &&
+	    !strcmp(argv[1], "--forks")) {
+		/* Its own process group, which its clean-up signals. */
+		if (setpgid(0, 0) < 0)
+			die("setpgid: %s", strerror(errno));
+		hog_forks(argc == 3);
 		return EXIT_SUCCESS;
 	}
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: hog --memory MB | --forks | --cpu UNITS\n");
+		printf("usage: hog --memory MB | --forks [--stay] | --cpu "
+		       "UNITS\n");
 		return EXIT_SUCCESS;
 	}
 	die_usage("expected --memory MB, --forks or --cpu UNITS");

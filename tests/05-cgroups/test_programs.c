@@ -100,6 +100,69 @@ START_TEST(cgbox_cleans_up_after_ctrl_c)
 }
 END_TEST
 
+/* Churn: SIGTERM reaches cgbox while a fork bomb holds the group at
+ * pids.max. The bomb dies, its children die with it, and cgbox tears the
+ * group down while they are still exiting; it must not fail or hang. */
+START_TEST(cgbox_cleans_up_a_full_group_on_sigterm)
+{
+	char *argv[] = {
+		(char *)test_program("cgbox"), "--pids",  "32",     "--",
+		(char *)test_program("hog"),   "--forks", "--stay", NULL
+	};
+	struct running running;
+	struct run_result r;
+
+	test_needs_root();
+	test_start(argv, &running);
+	test_wait_for_line(running.out_fd, "then fork failed");
+	ck_assert_int_eq(kill(running.pid, SIGTERM), 0);
+	test_finish(&running, &r);
+	test_assert_exit(&r, 128 + SIGTERM);
+	ck_assert_msg(!strstr(r.err, "remove cgroup"), "teardown failed: %s",
+	              r.err);
+	test_run_free(&r);
+}
+END_TEST
+
+/* The challenge's options, on a running cgbox: its group boxlab/cgbox-PID
+ * is frozen, thawed, then killed at once, and that cgbox cleans up. */
+START_TEST(cgbox_pauses_resumes_and_kills)
+{
+	char *argv[] = {
+		(char *)test_program("cgbox"), "--pids", "10", "--", "sh", "-c",
+		"echo running; cat",           NULL
+	};
+	static const char *const actions[][2] = {
+		{ "--pause", "frozen" },
+		{ "--resume", "thawed" },
+		{ "--kill", "killed" },
+	};
+	char name[32], expected[64];
+	struct running running;
+	struct run_result r;
+	size_t i;
+
+	test_needs_root();
+	test_start(argv, &running);
+	test_wait_for_line(running.out_fd, "running");
+	snprintf(name, sizeof(name), "cgbox-%d", (int)running.pid);
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		TEST_RUN(&r, "cgbox", actions[i][0], name);
+		test_assert_exit(&r, 0);
+		snprintf(expected, sizeof(expected), "cgbox: boxlab/%s %s\n",
+		         name, actions[i][1]);
+		ck_assert_str_eq(r.out, expected);
+		test_run_free(&r);
+	}
+	test_finish(&running, &r);
+	test_assert_exit(&r, 137);
+	test_run_free(&r);
+	TEST_RUN(&r, "cgbox", "--pause", name);
+	test_assert_exit(&r, 1);
+	test_run_free(&r);
+}
+END_TEST
+
 START_TEST(cgbox_rejects_bad_input)
 {
 	static const struct {
@@ -125,6 +188,9 @@ START_TEST(cgbox_rejects_bad_input)
 		{ { "--pids", "5", NULL },
 		  2,
 		  "cgbox: no command to run (try cgbox --help)\n" },
+		{ { "--kill", "../../x", NULL },
+		  1,
+		  "cgbox: boxlab/../../x: Invalid argument\n" },
 	};
 	struct run_result r;
 	size_t i;
@@ -156,6 +222,8 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(cgbox_oom_kills_a_memory_hog),
 	PROGRAM(cgbox_limits_cpu),
 	PROGRAM(cgbox_cleans_up_after_ctrl_c),
+	PROGRAM(cgbox_cleans_up_a_full_group_on_sigterm),
+	PROGRAM(cgbox_pauses_resumes_and_kills),
 	PROGRAM(cgbox_rejects_bad_input),
 	PROGRAM(cgbox_command_not_found),
 	{ 0 },

@@ -9,15 +9,19 @@
  * if PID is gone. Tests use it too, as an independent oracle. */
 pid_t cgsweep_parent_of(pid_t pid);
 
-/* Every directory MOUNT/boxlab and MOUNT/boxlab/X in every cgroup
- * hierarchy, one per line, children before parents. free() it. */
+/* The directory MOUNT/boxlab at the root of every cgroup hierarchy and
+ * every directory under it, at any depth, one per line, children before
+ * their parents. free() it. */
 char *cgsweep_list(void);
 
-/* The first line of NOW that is not in BEFORE (static buffer), or NULL. */
+/* The first line of NOW that is not a whole line of BEFORE (static
+ * buffer), or NULL. */
 const char *cgsweep_new(const char *before, const char *now);
 
 /* Kill the processes in, and remove, every directory listed now but not
- * in BEFORE. */
+ * in BEFORE, children first. Only this run's processes (descendants of
+ * the caller) are killed, and only if /proc/PID/cgroup still shows them
+ * in the directory once a pidfd holds them. */
 void cgsweep_remove_new(const char *before);
 
 #endif
