@@ -98,6 +98,34 @@ char *cgsweep_list(void)
 	return list;
 }
 
+/* Write VALUE to DIR/NAME if that file exists; errors do not matter. */
+static void write_if_there(const char *dir, const char *name, const char *value)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, value, strlen(value)) < 0) {
+		/* a group that is going away: nothing to thaw */
+	}
+	close(fd);
+}
+
+void cgsweep_thaw_all(void)
+{
+	char *list = cgsweep_list(), *line, *save = NULL;
+
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		write_if_there(line, "freezer.state", "THAWED");
+		write_if_there(line, "cgroup.freeze", "0");
+	}
+	free(list);
+}
+
 /* Is PATH one of the whole lines of LIST? */
 static bool listed(const char *list, const char *path)
 {
@@ -308,6 +336,7 @@ void cgsweep_remove_new(const char *before)
 	struct mntent *entry;
 	size_t len;
 
+	cgsweep_thaw_all();
 	while (mounts && (entry = getmntent(mounts))) {
 		if (!is_cgroup(entry))
 			continue;

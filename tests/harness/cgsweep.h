@@ -18,6 +18,10 @@ char *cgsweep_list(void);
  * buffer), or NULL. */
 const char *cgsweep_new(const char *before, const char *now);
 
+/* Thaw every group of the lab's (v1 freezer.state, v2 cgroup.freeze): a
+ * process in a frozen group cannot die, not even of SIGKILL, until then. */
+void cgsweep_thaw_all(void);
+
 /* Kill the processes in, and remove, every directory listed now but not
  * in BEFORE, children first. Only this run's processes (descendants of
  * the caller) are killed, and only if /proc/PID/cgroup still shows them

@@ -22,10 +22,12 @@
 #include "cgsweep.h"
 #include "die.h"
 #include "file.h"
+#include "sys.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -39,6 +41,9 @@
 #include <unistd.h>
 
 #define SKIP_STATUS_MESSAGE "Early exit with return value 77"
+
+/* How long a killed leftover may take to die. */
+#define KILL_WAIT_MS 5000
 
 /* The worker's state. Check's fixtures take no arguments, so the test's
  * process reads what it needs from here (it is a fork of the worker). */
@@ -280,29 +285,53 @@ static bool stat_of(pid_t pid, char *ret_state, pid_t *ret_pgrp)
 	return true;
 }
 
+/* SIGKILL child PID and reap it, waiting at most KILL_WAIT_MS: a process
+ * stuck in the kernel (in a frozen v1 cgroup, on a hung mount) must not
+ * hang the run. Returns false if it did not die in time. */
+static bool kill_and_reap(pid_t pid)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int ret;
+
+	pfd.fd = sys_pidfd_open(pid, 0);
+	if (pfd.fd < 0)
+		return waitpid(pid, NULL, WNOHANG) >= 0;
+	sys_pidfd_send_signal(pfd.fd, SIGKILL, NULL, 0);
+	do
+		ret = poll(&pfd, 1, KILL_WAIT_MS);
+	while (ret < 0 && errno == EINTR);
+	close(pfd.fd);
+	return ret > 0 && waitpid(pid, NULL, 0) == pid;
+}
+
 /* Kill and reap every child of this process except KEEP. A test's
  * processes come here when the test ends (this process is their
  * subreaper). Those in process group TEST_PGRP were killed by Check
  * already; the others the test left running on purpose or by mistake.
+ * The lab's cgroups are thawed first: a frozen process cannot die.
  * Returns how many of those there were; the first is described in
  * FIRST. */
 int sweep_children(pid_t keep, pid_t test_pgrp, char *first, size_t size)
 {
 	pid_t pids[256], pgrp;
 	size_t count, i;
-	int left = 0;
+	int left = 0, rounds;
 	char state;
 
-	while ((count = list_children(pids, 256)) > (keep ? 1u : 0u)) {
+	cgsweep_thaw_all();
+	for (rounds = 0; rounds < 16; rounds++) {
+		count = list_children(pids, 256);
+		if (count <= (keep ? 1u : 0u))
+			break;
 		for (i = 0; i < count; i++) {
 			if (pids[i] == keep)
 				continue;
 			if (stat_of(pids[i], &state, &pgrp) && state != 'Z' &&
 			    pgrp != test_pgrp && left++ == 0 && first)
 				snprintf(first, size, "%d", (int)pids[i]);
-			kill(pids[i], SIGKILL);
-			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
-				;
+			if (!kill_and_reap(pids[i]))
+				warn("process %d does not die; left as it is",
+				     (int)pids[i]);
 		}
 	}
 	return left;
