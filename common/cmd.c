@@ -13,12 +13,19 @@
 
 void cmd_exec(char *const argv[])
 {
-	int err;
-
 	execvp(argv[0], argv);
-	err = errno;
+	cmd_exit_exec_failure(argv[0], errno);
+}
+
+void cmd_exit_exec_failure(const char *command, int err)
+{
+	if (err < 0)
+		err = -err;
+	/* _exit() flushes nothing: what the program printed before must
+	 * come out before the error, and only once (a forked child holds a
+	 * copy of the parent's buffer, which the parent flushes itself). */
 	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, argv[0],
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, command,
 	        err == ENOENT ? "command not found" : strerror(err));
 	_exit(err == ENOENT ? 127 : 126);
 }
@@ -26,9 +33,16 @@ void cmd_exec(char *const argv[])
 /* The process signals go to; set once by cmd_forward_signals(). */
 static const pid_t *forward_target;
 
+/* A signal handler runs between any two instructions of the program,
+ * perhaps right after a failed call and before its errno is read: it
+ * must leave errno as it found it (signal-safety(7)). kill() is
+ * async-signal-safe; if it fails there is no one to tell. */
 static void forward_signal(int sig)
 {
+	int saved_errno = errno;
+
 	kill(*forward_target, sig);
+	errno = saved_errno;
 }
 
 void cmd_forward_signals(const pid_t *target)
@@ -40,21 +54,30 @@ void cmd_forward_signals(const pid_t *target)
 
 	forward_target = target;
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		sigaction(signals[i], &action, NULL);
+		if (sigaction(signals[i], &action, NULL) < 0)
+			die_errno(errno, "sigaction %s",
+			          sigabbrev_np(signals[i]));
 }
 
 char **cmd_with_miniinit(char *const command[])
 {
 	static char path[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", path,
-	                       sizeof(path) - sizeof("miniinit"));
-	char **argv;
+	const size_t room = sizeof(path) - sizeof("miniinit");
+	ssize_t len = readlink("/proc/self/exe", path, room);
+	char **argv, *slash;
 	int count = 0;
 
 	if (len < 0)
 		die_errno(errno, "readlink /proc/self/exe");
+	/* readlink(2) truncates silently: a result that fills the buffer
+	 * may have been cut short. */
+	if ((size_t)len == room)
+		die_errno(ENAMETOOLONG, "readlink /proc/self/exe");
 	path[len] = '\0';
-	strcpy(strrchr(path, '/') + 1, "miniinit");
+	slash = strrchr(path, '/');
+	if (!slash)
+		die("readlink /proc/self/exe: %s: not an absolute path", path);
+	strcpy(slash + 1, "miniinit");
 	while (command[count])
 		count++;
 	argv = calloc(count + 3, sizeof(char *));

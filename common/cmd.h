@@ -10,14 +10,19 @@
 #include <sys/types.h>
 
 /* Become ARGV, argv[0] looked up in PATH (execvp(3)). If that fails,
- * print "prog: CMD: command not found" (or the error) and _exit with 127
- * when it was not found, 126 otherwise, as a shell does. Does not
- * return. */
+ * report it with cmd_exit_exec_failure(). Does not return. */
 noreturn void cmd_exec(char *const argv[]);
+
+/* COMMAND could not be started: exec failed with ERR (a positive or a
+ * negative errno). Print "prog: COMMAND: command not found" (or the
+ * error) and _exit with 127 when it was not found, 126 otherwise, as a
+ * shell does. Safe in a forked child: it flushes stdout itself and ends
+ * in _exit(). Does not return. */
+noreturn void cmd_exit_exec_failure(const char *command, int err);
 
 /* From now on, pass SIGINT, SIGTERM, SIGHUP and SIGQUIT, when this process
  * gets them, on to the process *TARGET (a PID 1 drops those it has no
- * handler for: chapter 02). */
+ * handler for: chapter 02). Exits on error. */
 void cmd_forward_signals(const pid_t *target);
 
 /* A new argv, "miniinit" "--" COMMAND..., with the path of the miniinit

@@ -59,6 +59,18 @@ int init_next_signal(int signal_fd);
  * not an error. Returns 0 or -errno. */
 int init_forward_signal(pid_t child, int sig, bool to_group);
 
+/* End what the command left behind in its process group GROUP (its own
+ * PID, made a group by init_spawn() with NEW_GROUP), once it has exited.
+ * PID 1 of a PID namespace need not: when it exits, the kernel kills
+ * every process in the namespace. A subreaper outside one
+ * (PR_SET_CHILD_SUBREAPER, prctl(2)) ends nothing by exiting, so it
+ * does what the kernel would: SIGKILL to the whole group (kill(2) with
+ * -GROUP), then waits for each of its children in the group until none
+ * is left (waitid(2) P_PGID, blocking). A group with no process left is
+ * not an error. Processes in other groups are left alone. Returns the
+ * number of processes reaped, or -errno. */
+int init_end_group(pid_t group);
+
 /* The programs the kernel tries for PID 1, in its order (init/main.c,
  * kernel_init()), NULL-terminated: /sbin/init, /etc/init, /bin/init,
  * /bin/sh. */

@@ -1,12 +1,13 @@
 /* miniinit - a container's PID 1, in the spirit of tini.
  *
- *	miniinit [-s] [-g] [-v] -- CMD [ARG...]
+ *	miniinit [-s] [-g] [-k] [-v] -- CMD [ARG...]
  *
  * It starts CMD, then does the two jobs an application run as PID 1 does
  * not: it reaps every zombie it inherits, and it passes the signals it
  * gets on to CMD. It exits when CMD does, with CMD's exit code (128 + N if
  * signal N killed it), so the container's exit code is the command's.
  */
+#include "cmd.h"
 #include "die.h"
 #include "init.h"
 
@@ -22,17 +23,21 @@
 struct options {
 	bool subreaper; /* -s: adopt orphans even when not PID 1 */
 	bool group;     /* -g: signal CMD's whole process group */
+	bool end_group; /* -k: kill what is left of it when CMD exits */
 	bool verbose;   /* -v: say what happens on stderr */
 	char **command; /* CMD and its arguments */
 };
 
 static noreturn void usage(int status)
 {
-	printf("usage: miniinit [-s] [-g] [-v] -- CMD [ARG...]\n"
+	printf("usage: miniinit [-s] [-g] [-k] [-v] -- CMD [ARG...]\n"
 	       "Run CMD as a well-behaved PID 1: reap zombies, forward "
 	       "signals.\n"
 	       "  -s, --subreaper  adopt orphans even when not PID 1\n"
 	       "  -g, --group      forward signals to CMD's process group\n"
+	       "  -k, --kill-group when CMD exits, kill and reap what is "
+	       "left\n"
+	       "                   of its process group (implies -g)\n"
 	       "  -v, --verbose    report each signal and reaped process\n"
 	       "  -h, --help       show this help\n");
 	exit(status);
@@ -43,6 +48,7 @@ static struct options parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "subreaper", no_argument, NULL, 's' },
 		{ "group", no_argument, NULL, 'g' },
+		{ "kill-group", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -53,10 +59,11 @@ static struct options parse_options(int argc, char **argv)
 	opterr = 0;
 	/* "+": stop at the first non-option, so CMD's own options stay
 	 * CMD's even without "--". */
-	while ((c = getopt_long(argc, argv, "+:sgvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:sgkvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opts.subreaper = true; break;
 		case 'g': opts.group = true; break;
+		case 'k': opts.group = opts.end_group = true; break;
 		case 'v': opts.verbose = true; break;
 		case 'h': usage(EXIT_SUCCESS);
 		default: die_bad_option(c, argv);
@@ -68,21 +75,13 @@ static struct options parse_options(int argc, char **argv)
 	return opts;
 }
 
-/* Exit codes as a shell gives them: 127 command not found, 126 found but
- * not runnable. */
-static noreturn void die_spawn(const char *command, int err)
-{
-	fprintf(stderr, "miniinit: %s: %s\n", command,
-	        err == -ENOENT ? "command not found" : strerror(-err));
-	exit(err == -ENOENT ? 127 : 126);
-}
-
 /* A fatal error once CMD runs: an init that dies must not leave the
  * command running without it, so take CMD (and its group) down first. */
 static noreturn void die_with_child(pid_t child, bool group, int err,
                                     const char *what)
 {
-	kill(group ? -child : child, SIGKILL);
+	if (kill(group ? -child : child, SIGKILL) < 0)
+		warn_errno(errno, "kill %d", (int)child);
 	die_errno(err, "%s", what);
 }
 
@@ -105,7 +104,7 @@ int main(int argc, char **argv)
 	/* 2. Start the command, with the signal mask we had. */
 	sig = init_spawn(opts.command, &old_mask, opts.group, &child);
 	if (sig < 0)
-		die_spawn(opts.command[0], sig);
+		cmd_exit_exec_failure(opts.command[0], sig);
 	if (opts.verbose)
 		fprintf(stderr, "miniinit: started %s as PID %d\n",
 		        opts.command[0], (int)child);
@@ -134,7 +133,20 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* 4. Leave with the command's exit code. */
+	/* 4. With -k: outside a PID namespace nothing ends with us, so end
+	 *    what the command left in its process group ourselves. */
+	if (opts.end_group) {
+		reaped = init_end_group(child);
+		if (reaped < 0)
+			die_errno(reaped, "end the process group");
+		if (opts.verbose)
+			fprintf(stderr,
+			        "miniinit: killed and reaped %d left "
+			        "in the group\n",
+			        reaped);
+	}
+
+	/* 5. Leave with the command's exit code. */
 	sig = init_exit_code(status);
 	if (opts.verbose)
 		fprintf(stderr, "miniinit: %s exited, code %d\n",

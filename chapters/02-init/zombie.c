@@ -114,6 +114,8 @@ static noreturn void run_middle(int count, int pid_pipe)
 		_exit(1);
 	for (i = 0; i < count; i++)
 		pids[i] = fork_short_lived();
+	/* With no signal handler to interrupt it, a blocking write to a
+	 * pipe writes everything or fails (pipe(7)). */
 	if (write(pid_pipe, pids, count * sizeof(pid_t)) < 0)
 		_exit(1);
 	for (i = 0; i < count; i++)
@@ -154,14 +156,19 @@ static void make_orphans(int count, pid_t *pids)
 static void sync_with_init(void)
 {
 	sigset_t usr1;
-	int sig;
+
+	int sig, ret;
 
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) < 0)
+		die_errno(errno, "block SIGUSR1");
 	if (kill(getppid(), SIGUSR1) < 0)
 		die_errno(errno, "kill %d", (int)getppid());
-	sigwait(&usr1, &sig);
+	/* sigwait(3) returns an error number, not -1 and errno. */
+	ret = sigwait(&usr1, &sig);
+	if (ret != 0)
+		die_errno(ret, "sigwait");
 }
 
 /* How many of PIDS are zombies now (state Z in /proc)? */

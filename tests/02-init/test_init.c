@@ -1,4 +1,5 @@
-/* test_init.c - exercises 2.1 to 2.5: the pieces of an init.
+/* test_init.c - exercises 2.1 to 2.5, and challenge 2.7: the pieces of
+ * an init.
  *
  * Every test makes real processes and looks at them from outside; none
  * sleeps to wait for something: pipes, waitid(WNOWAIT) and pidfds tell
@@ -134,18 +135,19 @@ END_TEST
 
 START_TEST(spawn_reports_not_executable)
 {
-	char path[] = "/tmp/boxlab-spawn-XXXXXX";
+	char path[4096];
 	char *file[] = { path, NULL };
 	char *directory[] = { "/etc", NULL };
 	sigset_t mask = empty_mask();
 	pid_t pid = 0;
 	int fd, ret;
 
-	fd = mkstemp(path); /* mode 0600: not executable */
+	snprintf(path, sizeof(path), "%s/not-executable", test_tmpdir());
+	/* Mode 0644: no execute bit, which stops even root. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ret = init_spawn(file, &mask, false, &pid);
-	unlink(path);
 	ck_assert_err(ret, -EACCES, "init_spawn(a file without x)");
 	ret = init_spawn(directory, &mask, false, &pid);
 	ck_assert_err(ret, -EACCES, "init_spawn(/etc)");
@@ -352,13 +354,21 @@ START_TEST(signals_open_leaves_faults_alone)
 }
 END_TEST
 
+/* In a child of PARENT: die with it. PR_SET_PDEATHSIG covers only a
+ * parent that dies after it is set, so check it has not died already. */
+static void die_with(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+}
+
 /* A child that blocks SET, says "ready" on READY, and exits with the
  * number of the first signal of SET it receives. */
 static pid_t start_signal_catcher(const sigset_t *set, bool own_group)
 {
 	int ready[2], sig = 0;
+	pid_t pid, parent = getpid();
 	char byte;
-	pid_t pid;
 
 	ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
 	sigprocmask(SIG_BLOCK, set, NULL);
@@ -366,7 +376,7 @@ static pid_t start_signal_catcher(const sigset_t *set, bool own_group)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		/* Die with the test: a failed test must leave nothing. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		die_with(parent);
 		if (own_group)
 			setpgid(0, 0);
 		close(ready[0]);
@@ -433,7 +443,7 @@ START_TEST(forward_to_group)
 {
 	int status, ret, pipe_fds[2];
 	sigset_t set;
-	pid_t child, grandchild;
+	pid_t child, grandchild, parent = getpid();
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
@@ -444,7 +454,7 @@ START_TEST(forward_to_group)
 	if (child == 0) {
 		/* In a group of its own, Check's cleanup of the test's group
 		 * would miss it: it dies with the test instead. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		die_with(parent);
 		setpgid(0, 0);
 		grandchild = start_signal_catcher(&set, false);
 		if (write(pipe_fds[1], "r", 1) < 0)
@@ -463,6 +473,109 @@ START_TEST(forward_to_group)
 }
 END_TEST
 
+/* A process that waits until HOLD_FD reads end of file (the test holds
+ * the write end: it lives no longer than the test), then exits with 0.
+ * Does not return. */
+static void wait_for_hold(int hold_fd)
+{
+	char byte;
+
+	while (read(hold_fd, &byte, 1) < 0 && errno == EINTR)
+		continue;
+	_exit(0);
+}
+
+/* A command that leaves work behind: a child in a process group of its
+ * own that starts a grandchild (in the same group) waiting on HOLD[0],
+ * reports the grandchild's PID, and exits. The child is reaped here, so
+ * the grandchild is an orphan: ours, since we are a subreaper. Returns
+ * the child's PID, which names the group; the grandchild's goes to
+ * *RET_GRANDCHILD. */
+static pid_t leave_grandchild(const int hold[2], pid_t *ret_grandchild)
+{
+	int report[2];
+	pid_t child, grandchild;
+
+	ck_assert_int_eq(pipe2(report, O_CLOEXEC), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(hold[1]);
+		if (setpgid(0, 0) < 0)
+			_exit(1);
+		grandchild = fork();
+		if (grandchild == 0)
+			wait_for_hold(hold[0]);
+		if (grandchild < 0 ||
+		    write(report[1], &grandchild, sizeof(grandchild)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(report[1]);
+	setpgid(child, child); /* from both sides, as init_spawn() does */
+	ck_assert_int_eq(read(report[0], ret_grandchild, sizeof(pid_t)),
+	                 sizeof(pid_t));
+	close(report[0]);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	return child;
+}
+
+/* The command has exited, its child lives on in its group: a subreaper
+ * outside a PID namespace must end it. */
+START_TEST(end_group_kills_grandchild)
+{
+	int hold[2], ret;
+	pid_t group, grandchild;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
+	group = leave_grandchild(hold, &grandchild);
+	ck_assert_int_eq(getpgid(grandchild), group);
+	ret = init_end_group(group);
+	ck_assert_ok(ret, "init_end_group");
+	ck_assert_msg(ret == 1, "init_end_group reaped %d, expected 1", ret);
+	/* Had it been reaped after it exited on its own, the hold pipe
+	 * would have been closed: it was not, so SIGKILL ended it. */
+	ck_assert_msg(kill(grandchild, 0) < 0 && errno == ESRCH,
+	              "the grandchild %d is still there", (int)grandchild);
+	ck_assert_msg(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD,
+	              "children are left after init_end_group");
+	close(hold[1]);
+}
+END_TEST
+
+/* Only the command's group: another child of the init, in a group of its
+ * own, lives on. */
+START_TEST(end_group_spares_other_groups)
+{
+	int hold[2], status, ret;
+	pid_t group, grandchild, other, parent = getpid();
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
+	other = fork();
+	ck_assert_int_ge(other, 0);
+	if (other == 0) {
+		die_with(parent);
+		if (setpgid(0, 0) < 0)
+			_exit(1);
+		close(hold[1]);
+		wait_for_hold(hold[0]);
+	}
+	setpgid(other, other);
+	group = leave_grandchild(hold, &grandchild);
+	ret = init_end_group(group);
+	ck_assert_ok(ret, "init_end_group");
+	ck_assert_msg(waitpid(other, &status, WNOHANG) == 0,
+	              "a process in another group was ended too");
+	close(hold[1]); /* now it exits, with 0 */
+	ck_assert_int_eq(waitpid(other, &status, 0), other);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_msg(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD,
+	              "children are left after init_end_group");
+}
+END_TEST
+
 const struct graded_test init_tests[] = {
 	GRADED("2.1", exit_code_of_exits),
 	GRADED("2.1", exit_code_of_signals),
@@ -477,5 +590,7 @@ const struct graded_test init_tests[] = {
 	GRADED("2.4", signals_open_leaves_faults_alone),
 	GRADED("2.5", forward_to_child),
 	GRADED("2.5", forward_to_group),
+	GRADED("2.7", end_group_kills_grandchild),
+	GRADED("2.7", end_group_spares_other_groups),
 	{ 0 },
 };
