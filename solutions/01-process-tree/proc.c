@@ -175,6 +175,20 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat)
 	return proc_parse_stat(line, ret_stat);
 }
 
+/* Read PID's stat into *RET_STAT for a snapshot. Returns 1 if it belongs
+ * in the snapshot, 0 if it is to be skipped (gone, or being reaped: see
+ * proc.h), or -errno. */
+static int read_for_snapshot(int proc_fd, pid_t pid, struct proc_stat *ret_stat)
+{
+	int ret = proc_read_stat(proc_fd, pid, ret_stat);
+
+	if (ret == -ESRCH)
+		return 0; /* exited since we listed it: not an error */
+	if (ret < 0)
+		return ret;
+	return ret_stat->state != 'X';
+}
+
 int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count)
 {
 	struct proc_stat *procs;
@@ -191,15 +205,13 @@ int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count)
 		return -ENOMEM;
 	}
 	for (i = 0; i < count; i++) {
-		ret = proc_read_stat(proc_fd, pids[i], &procs[kept]);
-		if (ret == -ESRCH)
-			continue; /* exited since we listed it: not an error */
+		ret = read_for_snapshot(proc_fd, pids[i], &procs[kept]);
 		if (ret < 0)
 			break;
-		kept++;
+		kept += ret;
 	}
 	free(pids);
-	if (ret < 0 && ret != -ESRCH) {
+	if (ret < 0) {
 		free(procs);
 		return ret;
 	}
