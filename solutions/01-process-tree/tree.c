@@ -58,9 +58,11 @@ static void find_parents(struct tree *tree)
 }
 
 /* A stale snapshot can hold a loop (A's parent B, B's parent A) when a
- * PID is reused while we read. Walk up from each node; a walk that comes
- * back to its start is a loop, cut at that node. Walks are bounded by the
- * node count, so one that enters someone else's loop also stops. */
+ * PID is reused while we read. Walk up from each node, in PID order; a
+ * walk that comes back to its start is a loop, cut at that node. The
+ * first member of a loop to be walked is its lowest PID, and once it is
+ * cut the loop is gone: so the cut is exactly there. Walks are bounded by
+ * the node count, so one that enters someone else's loop also stops. */
 static void break_cycles(struct tree *tree)
 {
 	size_t i, steps;
@@ -106,9 +108,12 @@ int tree_build(const struct proc_stat *procs, size_t count,
 	/* BEGIN EXERCISE 1.4: Build the tree (20 points)
 	 *
 	 * Four steps: copy and sort the nodes by PID (qsort(3), and a
-	 * duplicate PID is -EINVAL), find each node's parent with
-	 * tree_find(), cut any loop of parents, and link children and
-	 * roots in ascending PID order.
+	 * duplicate PID is -EINVAL); find each node's parent; cut any loop
+	 * of parents at its lowest-PID member; link children and roots in
+	 * ascending PID order. For the second step, set tree.nodes and
+	 * tree.count as soon as the nodes are sorted: tree_find() needs no
+	 * more than that (tree.h), so it can search the tree you are still
+	 * building.
 	 *
 	 * stub: return exercise_todo("1.4", procs, count, ret_tree);
 	 */
@@ -177,7 +182,8 @@ int tree_render(const struct tree *tree, bool show_state, FILE *out)
 	/* BEGIN EXERCISE 1.5: Draw the tree (20 points)
 	 *
 	 * Print each visible root at the left margin ("?─" in front when
-	 * its parent is missing), then its children, recursively. What
+	 * its parent is missing), then its children, recursively, starting
+	 * from an empty prefix: the "?─" is not part of the prefix. What
 	 * decides between "├─" and "└─" is whether a later VISIBLE sibling
 	 * follows; the same question decides what the child's own children
 	 * get in front: "│ " or two spaces.
