@@ -50,6 +50,9 @@ struct proc_stat {
 	unsigned int flags;           /* (9) PF_* flags, see PROC_PF_KTHREAD */
 	long num_threads;             /* (20) threads in this process */
 	unsigned long long starttime; /* (22) start, in clock ticks after boot */
+	bool thread; /* not in the line: a thread other than the main one of
+	                process ppid (proc_add_threads()); proc_read_stat()
+	                sets it to false */
 };
 
 /* Parse one /proc/PID/stat LINE into *ret_stat.
@@ -97,6 +100,30 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret_stat);
  * process table, so a parent may be gone by the time its child is read.
  * tree_build() copes with that. */
 int proc_snapshot(int proc_fd, struct proc_stat **ret_procs, size_t *ret_count);
+
+/* List the threads of process PID under PROC_FD: the entries of
+ * PROC_FD/PID/task/ that parse_pid() accepts, less PID itself (the main
+ * thread, which /proc lists as the process), in ascending order. /proc
+ * lists processes, not threads (its readdir walks thread groups), yet
+ * each thread has a directory PID/task/TID with a stat of its own (and
+ * /proc/TID opens, though it is not listed). On success *ret_tids is a new
+ * array (free() it) of *ret_count TIDs, none for a single thread.
+ * Returns 0, -ESRCH if the process is gone (there is no PID/task), -EINVAL
+ * if PID is not positive, or another -errno. See proc(5), /proc/PID/task. */
+int proc_list_threads(int proc_fd, pid_t pid, pid_t **ret_tids,
+                      size_t *ret_count);
+
+/* Add the threads of the processes in snapshot *PROCS (*COUNT entries,
+ * from proc_snapshot()) to it, for `ptree --threads`: for each process
+ * with more than one thread, proc_list_threads(), then each thread's line
+ * from PID/task/TID/stat. A thread's entry has thread set, and ppid set to
+ * its process's PID: its own line names the process's parent, which would
+ * put it beside the process instead of under it. Threads and processes
+ * that are gone or being reaped are skipped, as in proc_snapshot().
+ * *PROCS is reallocated and *COUNT grown, threads after the processes;
+ * on error both still describe a valid array, for the caller to free().
+ * Returns 0 or -errno. */
+int proc_add_threads(int proc_fd, struct proc_stat **procs, size_t *count);
 
 /* Is this a kernel thread? True when PF_KTHREAD is set. Not "PID 2 and
  * its children": in a PID namespace (chapter 03) PID 2 is an ordinary

@@ -58,7 +58,8 @@ int tree_build(const struct proc_stat *procs, size_t count,
                struct tree *ret_tree);
 
 /* Write the tree to OUT, one process per line, as "comm(pid)" with kernel
- * threads as "[comm](pid)", and box-drawing connectors:
+ * threads as "[comm](pid)" and the threads that proc_add_threads() added
+ * as "{comm}(tid)", like pstree, and box-drawing connectors:
  *
  *	init(1)
  *	├─getty(210)
@@ -79,8 +80,16 @@ int tree_build(const struct proc_stat *procs, size_t count,
  * ("bash(301) S"). Returns 0 or -EIO if writing to OUT failed. */
 int tree_render(const struct tree *tree, bool show_state, FILE *out);
 
+/* Write what follows NODE's connector in tree_render(): its label,
+ * "comm(pid)", "[comm](pid)" or "{comm}(tid)" as above, then " " and the
+ * state letter if SHOW_STATE, then the newline. tree_render() uses it for
+ * every line; check ferror(OUT) for errors. */
+void tree_render_label(const struct tree_node *node, bool show_state,
+                       FILE *out);
+
 /* Write the visible part of the tree as a Graphviz digraph to OUT
- * (`ptree --dot | dot -Tsvg > tree.svg`). Returns 0 or -EIO. */
+ * (`ptree --dot | dot -Tsvg > tree.svg`), kernel threads dashed and
+ * threads dotted. Returns 0 or -EIO. */
 int tree_render_dot(const struct tree *tree, FILE *out);
 
 /* The index of the node with PID, or TREE_NONE. It reads only

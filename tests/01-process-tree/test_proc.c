@@ -1,10 +1,12 @@
-/* test_proc.c - exercises 1.1 to 1.3: reading processes from /proc.
+/* test_proc.c - exercises 1.1 to 1.3 and the challenge 1.6: reading
+ * processes, and threads, from /proc.
  *
  * Fixture trees live in tests/fixtures/: stat/ holds single stat lines
  * (tricky command names, broken lines, a process being reaped),
  * proc-basic/ a small fake /proc with a vanished process (555: a directory
  * without stat), one being reaped (1146, state X) and an orphan whose
- * parent (666) is missing.
+ * parent (666) is missing. Its 4242 has three threads in 4242/task/:
+ * itself, 4250 and 4251; and 4252, a thread that exited (no stat).
  */
 #include "harness.h"
 
@@ -248,6 +250,7 @@ static void *park(void *arg)
 	pid_t tid = gettid();
 	char byte;
 
+	prctl(PR_SET_NAME, "b0x-worker");
 	if (write(parked->tid_pipe[1], &tid, sizeof(tid)) != sizeof(tid))
 		return NULL;
 	while (read(parked->gate[0], &byte, 1) > 0)
@@ -438,6 +441,95 @@ START_TEST(list_real_leaves_out_threads)
 }
 END_TEST
 
+/* PIDS (COUNT of them) must be exactly EXPECTED, in order. */
+static void expect_pids(const pid_t *pids, size_t count, const pid_t *expected,
+                        size_t expected_count, const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(count == expected_count, "%s: expected %zu, got %zu",
+	              what, expected_count, count);
+	for (i = 0; i < count; i++)
+		ck_assert_msg(pids[i] == expected[i],
+		              "%s: entry %zu: expected %d, got %d (sorted?)",
+		              what, i, (int)expected[i], (int)pids[i]);
+}
+
+/* 4242/task/ holds 4242 (the main thread: left out), 4252, 4250, 4251. */
+START_TEST(threads_listed_from_fixture)
+{
+	static const pid_t expected[] = { 4250, 4251, 4252 };
+	int proc_fd = test_open_fixture("proc-basic");
+	size_t count;
+	pid_t *tids;
+	int ret;
+
+	ck_assert_ok(proc_list_threads(proc_fd, 4242, &tids, &count),
+	             "proc_list_threads(4242)");
+	expect_pids(tids, count, expected, 3, "threads of 4242");
+	free(tids);
+	ret = proc_list_threads(proc_fd, 555, &tids, &count);
+	ck_assert_err(ret, -ESRCH, "PID 555 (a directory without task/)");
+	ret = proc_list_threads(proc_fd, 99999, &tids, &count);
+	ck_assert_err(ret, -ESRCH, "PID 99999 (no directory)");
+	ret = proc_list_threads(proc_fd, 0, &tids, &count);
+	ck_assert_err(ret, -EINVAL, "PID 0");
+	ck_assert_ok(proc_list_threads(proc_fd, 4242, &tids, &count),
+	             "proc_list_threads(4242), a second time");
+	expect_pids(tids, count, expected, 3, "threads of 4242, again");
+	free(tids);
+	close(proc_fd);
+}
+END_TEST
+
+/* The real kernel: this process, with one thread of its own besides the
+ * main one, and after that thread is gone. */
+START_TEST(threads_listed_from_kernel)
+{
+	int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct parked_thread parked;
+	size_t count;
+	pid_t *tids;
+
+	start_thread(&parked);
+	ck_assert_ok(proc_list_threads(proc_fd, getpid(), &tids, &count),
+	             "proc_list_threads(getpid())");
+	expect_pids(tids, count, &parked.tid, 1, "threads of this process");
+	free(tids);
+	release_thread(&parked);
+	ck_assert_ok(proc_list_threads(proc_fd, getpid(), &tids, &count),
+	             "proc_list_threads(getpid()) after the thread exited");
+	expect_pids(tids, count, NULL, 0, "threads after pthread_join()");
+	free(tids);
+	close(proc_fd);
+}
+END_TEST
+
+/* ptree -t -p OURPID, from the real /proc: our thread, drawn under us. */
+START_TEST(ptree_shows_threads)
+{
+	struct parked_thread parked;
+	struct run_result result;
+	char focus[16], needle[64];
+	const char *us, *thread;
+
+	start_thread(&parked);
+	snprintf(focus, sizeof(focus), "%d", (int)getpid());
+	TEST_RUN(&result, "ptree", "-t", "-p", focus);
+	test_assert_exit(&result, 0);
+	snprintf(needle, sizeof(needle), "(%d)\n", (int)getpid());
+	us = strstr(result.out, needle);
+	snprintf(needle, sizeof(needle), "─{b0x-worker}(%d)\n",
+	         (int)parked.tid);
+	thread = strstr(result.out, needle);
+	ck_assert_msg(us && thread && thread > us,
+	              "expected \"%s\" below us (%s) in:\n%s", needle, focus,
+	              result.out);
+	test_run_free(&result);
+	release_thread(&parked);
+}
+END_TEST
+
 const struct graded_test proc_tests[] = {
 	GRADED("1.1", parse_plain_line),
 	GRADED("1.1", parse_name_with_parentheses),
@@ -453,5 +545,8 @@ const struct graded_test proc_tests[] = {
 	GRADED("1.3", list_keeps_callers_fd),
 	GRADED("1.3", list_real_processes),
 	GRADED("1.3", list_real_leaves_out_threads),
+	GRADED("1.6", threads_listed_from_fixture),
+	GRADED("1.6", threads_listed_from_kernel),
+	PROGRAM(ptree_shows_threads),
 	{ 0 },
 };

@@ -96,6 +96,26 @@ START_TEST(ptree_shows_own_ancestry)
 }
 END_TEST
 
+/* ptree -t: the threads of 4242 under it, as {name}(tid), without 4252,
+ * a thread that exited (its task/ directory has no stat). */
+START_TEST(ptree_draws_fixture_threads)
+{
+	struct run_result result;
+
+	TEST_RUN(&result, "ptree", "-t", "-s", "-p", "4242", "--proc",
+	         test_fixture("proc-basic"));
+	test_assert_exit(&result, 0);
+	ck_assert_msg(strcmp(result.out, "init(1) S\n"
+	                                 "└─sshd(100) S\n"
+	                                 "  └─bash(101) S\n"
+	                                 "    └─a) S 1 (b(4242) R\n"
+	                                 "      ├─{gmain}(4250) S\n"
+	                                 "      └─{gdbus}(4251) R\n") == 0,
+	              "got:\n%s", result.out);
+	test_run_free(&result);
+}
+END_TEST
+
 START_TEST(ptree_writes_dot)
 {
 	struct run_result result;
@@ -315,6 +335,7 @@ const struct graded_test ptree_tests[] = {
 	PROGRAM(ptree_draws_fixture_tree),
 	PROGRAM(ptree_starts_at_pid1),
 	PROGRAM(ptree_shows_own_ancestry),
+	PROGRAM(ptree_draws_fixture_threads),
 	PROGRAM(ptree_writes_dot),
 	PROGRAM(ptree_rejects_bad_input),
 	PROGRAM(ptree_focus_on_missing_pid),
