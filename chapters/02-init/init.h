@@ -59,9 +59,11 @@ int init_next_signal(int signal_fd);
  * not an error. Returns 0 or -errno. */
 int init_forward_signal(pid_t child, int sig, bool to_group);
 
-/* The programs the kernel tries for PID 1, in its order (init/main.c,
- * kernel_init()), NULL-terminated: /sbin/init, /etc/init, /bin/init,
- * /bin/sh. */
+/* The programs the kernel tries for PID 1 when no init= is given, in its
+ * order (init/main.c, kernel_init()), NULL-terminated: /sbin/init,
+ * /etc/init, /bin/init, /bin/sh. Before them come /init of an initramfs
+ * (or rdinit=), then init= (which, if it fails, panics at once: no list),
+ * then CONFIG_DEFAULT_INIT if the kernel was built with one. */
 extern const char *const init_candidates[];
 
 /* Could the kernel run PATH as init inside the root filesystem ROOT_FD?
