@@ -71,9 +71,11 @@ int init_forward_signal(pid_t child, int sig, bool to_group);
  * number of processes reaped, or -errno. */
 int init_end_group(pid_t group);
 
-/* The programs the kernel tries for PID 1, in its order (init/main.c,
- * kernel_init()), NULL-terminated: /sbin/init, /etc/init, /bin/init,
- * /bin/sh. */
+/* The programs the kernel tries for PID 1 when no init= is given, in its
+ * order (init/main.c, kernel_init()), NULL-terminated: /sbin/init,
+ * /etc/init, /bin/init, /bin/sh. Before them come /init of an initramfs
+ * (or rdinit=), then init= (which, if it fails, panics at once: no list),
+ * then CONFIG_DEFAULT_INIT if the kernel was built with one. */
 extern const char *const init_candidates[];
 
 /* Could the kernel run PATH as init inside the root filesystem ROOT_FD?
@@ -85,10 +87,11 @@ extern const char *const init_candidates[];
  * -errno. */
 int init_probe(int root_fd, const char *path);
 
-/* The kernel's choice: OVERRIDE (init=..., may be NULL) if it can run,
- * else the first of init_candidates that init_probe() accepts. Returns
- * the chosen path, or NULL if none would do (the kernel panics: "No
- * working init found"). */
+/* The kernel's choice: OVERRIDE (init=..., may be NULL) if it can run;
+ * an OVERRIDE that cannot run is NULL at once, without the list (the
+ * kernel panics: "Requested init ... failed"). Without OVERRIDE, the
+ * first of init_candidates that init_probe() accepts, or NULL if none
+ * would do (the kernel panics: "No working init found"). */
 const char *init_search(int root_fd, const char *override);
 
 #endif

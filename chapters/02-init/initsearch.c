@@ -2,10 +2,12 @@
  *
  *	initsearch [--init PATH] ROOTFS
  *
- * The kernel, once it has mounted the root filesystem, tries init=PATH if
- * given, then /sbin/init, /etc/init, /bin/init and /bin/sh, and runs the
- * first that works; if none does it panics, "No working init found"
- * (init/main.c, kernel_init()). This program applies the same order to a
+ * The kernel, once it has mounted the root filesystem, runs init=PATH if
+ * given, and panics at once if that fails ("Requested init PATH failed");
+ * without init= it tries CONFIG_DEFAULT_INIT if built with one, then
+ * /sbin/init, /etc/init, /bin/init and /bin/sh, and runs the first that
+ * works; if none does it panics, "No working init found" (init/main.c,
+ * kernel_init()). This program applies the same order to a
  * directory that will be a container's root filesystem.
  */
 #include "die.h"
@@ -55,8 +57,13 @@ int main(int argc, char **argv)
 	if (root_fd < 0)
 		die_errno(errno, "open %s", rootfs);
 	printf("%s:\n", rootfs);
-	if (override && try_candidate(root_fd, override))
-		return EXIT_SUCCESS;
+	if (override) {
+		if (try_candidate(root_fd, override))
+			return EXIT_SUCCESS;
+		printf("requested init %s failed: the kernel would panic\n",
+		       override);
+		return EXIT_FAILURE;
+	}
 	for (candidate = init_candidates; *candidate; candidate++)
 		if (try_candidate(root_fd, *candidate))
 			return EXIT_SUCCESS;

@@ -15,13 +15,34 @@ int tree_build(const struct proc_stat *procs, size_t count,
 	/* EXERCISE 1.4: Build the tree (20 points)
 	 *
 	 * Four steps: copy and sort the nodes by PID (qsort(3), and a
-	 * duplicate PID is -EINVAL), find each node's parent with
-	 * tree_find(), cut any loop of parents, and link children and
-	 * roots in ascending PID order.
+	 * duplicate PID is -EINVAL); find each node's parent; cut any loop
+	 * of parents at its lowest-PID member; link children and roots in
+	 * ascending PID order. For the second step, set tree.nodes and
+	 * tree.count as soon as the nodes are sorted: tree_find() needs no
+	 * more than that (tree.h), so it can search the tree you are still
+	 * building.
 	 *
 	 * Replace the stub below with your code.
 	 */
 	return exercise_todo("1.4", procs, count, ret_tree);
+}
+
+void tree_render_label(const struct tree_node *node, bool show_state, FILE *out)
+{
+	const char *open = "", *close = "";
+
+	if (node->kernel_thread) {
+		open = "[";
+		close = "]";
+	} else if (node->proc.thread) {
+		open = "{";
+		close = "}";
+	}
+	fprintf(out, "%s%s%s(%d)", open, node->proc.comm, close,
+	        (int)node->proc.pid);
+	if (show_state)
+		fprintf(out, " %c", node->proc.state);
+	fputc('\n', out);
 }
 
 /* EXERCISE 1.5: your own helper functions can go here. */
@@ -31,10 +52,12 @@ int tree_render(const struct tree *tree, bool show_state, FILE *out)
 	/* EXERCISE 1.5: Draw the tree (20 points)
 	 *
 	 * Print each visible root at the left margin ("?─" in front when
-	 * its parent is missing), then its children, recursively. What
+	 * its parent is missing), then its children, recursively, starting
+	 * from an empty prefix: the "?─" is not part of the prefix. What
 	 * decides between "├─" and "└─" is whether a later VISIBLE sibling
 	 * follows; the same question decides what the child's own children
-	 * get in front: "│ " or two spaces.
+	 * get in front: "│ " or two spaces. After the connector,
+	 * tree_render_label() writes the rest of each line.
 	 *
 	 * Replace the stub below with your code.
 	 */
@@ -53,7 +76,9 @@ static void print_dot_label(const struct tree_node *node, FILE *out)
 		fputc(*c, out);
 	}
 	fprintf(out, "(%d)\"%s];\n", (int)node->proc.pid,
-	        node->kernel_thread ? ", style=dashed" : "");
+	        node->kernel_thread ? ", style=dashed"
+	        : node->proc.thread ? ", style=dotted"
+	                            : "");
 }
 
 int tree_render_dot(const struct tree *tree, FILE *out)

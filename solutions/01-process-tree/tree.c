@@ -58,9 +58,11 @@ static void find_parents(struct tree *tree)
 }
 
 /* A stale snapshot can hold a loop (A's parent B, B's parent A) when a
- * PID is reused while we read. Walk up from each node; a walk that comes
- * back to its start is a loop, cut at that node. Walks are bounded by the
- * node count, so one that enters someone else's loop also stops. */
+ * PID is reused while we read. Walk up from each node, in PID order; a
+ * walk that comes back to its start is a loop, cut at that node. The
+ * first member of a loop to be walked is its lowest PID, and once it is
+ * cut the loop is gone: so the cut is exactly there. Walks are bounded by
+ * the node count, so one that enters someone else's loop also stops. */
 static void break_cycles(struct tree *tree)
 {
 	size_t i, steps;
@@ -106,9 +108,12 @@ int tree_build(const struct proc_stat *procs, size_t count,
 	/* BEGIN EXERCISE 1.4: Build the tree (20 points)
 	 *
 	 * Four steps: copy and sort the nodes by PID (qsort(3), and a
-	 * duplicate PID is -EINVAL), find each node's parent with
-	 * tree_find(), cut any loop of parents, and link children and
-	 * roots in ascending PID order.
+	 * duplicate PID is -EINVAL); find each node's parent; cut any loop
+	 * of parents at its lowest-PID member; link children and roots in
+	 * ascending PID order. For the second step, set tree.nodes and
+	 * tree.count as soon as the nodes are sorted: tree_find() needs no
+	 * more than that (tree.h), so it can search the tree you are still
+	 * building.
 	 *
 	 * stub: return exercise_todo("1.4", procs, count, ret_tree);
 	 */
@@ -128,6 +133,24 @@ int tree_build(const struct proc_stat *procs, size_t count,
 	/* END EXERCISE 1.4 */
 }
 
+void tree_render_label(const struct tree_node *node, bool show_state, FILE *out)
+{
+	const char *open = "", *close = "";
+
+	if (node->kernel_thread) {
+		open = "[";
+		close = "]";
+	} else if (node->proc.thread) {
+		open = "{";
+		close = "}";
+	}
+	fprintf(out, "%s%s%s(%d)", open, node->proc.comm, close,
+	        (int)node->proc.pid);
+	if (show_state)
+		fprintf(out, " %c", node->proc.state);
+	fputc('\n', out);
+}
+
 /* BEGIN EXERCISE 1.5 (helpers) */
 /* The first node from INDEX on (INDEX itself or a later sibling) that is
  * not hidden, or TREE_NONE. */
@@ -136,18 +159,6 @@ static int next_visible(const struct tree *tree, int index)
 	while (index != TREE_NONE && tree->nodes[index].hidden)
 		index = tree->nodes[index].next_sibling;
 	return index;
-}
-
-static void print_label(const struct tree_node *node, bool show_state,
-                        FILE *out)
-{
-	if (node->kernel_thread)
-		fprintf(out, "[%s](%d)", node->proc.comm, (int)node->proc.pid);
-	else
-		fprintf(out, "%s(%d)", node->proc.comm, (int)node->proc.pid);
-	if (show_state)
-		fprintf(out, " %c", node->proc.state);
-	fputc('\n', out);
 }
 
 /* Print the visible children of node INDEX. PREFIX holds what every line
@@ -163,7 +174,7 @@ static void render_children(const struct tree *tree, int index, char *prefix,
 		next = next_visible(tree, tree->nodes[child].next_sibling);
 		fprintf(out, "%.*s%s", (int)len, prefix,
 		        next != TREE_NONE ? "├─" : "└─");
-		print_label(&tree->nodes[child], show_state, out);
+		tree_render_label(&tree->nodes[child], show_state, out);
 		strcpy(prefix + len, next != TREE_NONE ? "│ " : "  ");
 		render_children(tree, child, prefix, len + strlen(prefix + len),
 		                show_state, out);
@@ -177,10 +188,12 @@ int tree_render(const struct tree *tree, bool show_state, FILE *out)
 	/* BEGIN EXERCISE 1.5: Draw the tree (20 points)
 	 *
 	 * Print each visible root at the left margin ("?─" in front when
-	 * its parent is missing), then its children, recursively. What
+	 * its parent is missing), then its children, recursively, starting
+	 * from an empty prefix: the "?─" is not part of the prefix. What
 	 * decides between "├─" and "└─" is whether a later VISIBLE sibling
 	 * follows; the same question decides what the child's own children
-	 * get in front: "│ " or two spaces.
+	 * get in front: "│ " or two spaces. After the connector,
+	 * tree_render_label() writes the rest of each line.
 	 *
 	 * stub: return exercise_todo("1.5", tree, show_state, out);
 	 */
@@ -193,7 +206,7 @@ int tree_render(const struct tree *tree, bool show_state, FILE *out)
 	while (root != TREE_NONE) {
 		if (tree->nodes[root].parent_missing)
 			fputs("?─", out);
-		print_label(&tree->nodes[root], show_state, out);
+		tree_render_label(&tree->nodes[root], show_state, out);
 		render_children(tree, root, prefix, 0, show_state, out);
 		root = next_visible(tree, tree->nodes[root].next_sibling);
 	}
@@ -214,7 +227,9 @@ static void print_dot_label(const struct tree_node *node, FILE *out)
 		fputc(*c, out);
 	}
 	fprintf(out, "(%d)\"%s];\n", (int)node->proc.pid,
-	        node->kernel_thread ? ", style=dashed" : "");
+	        node->kernel_thread ? ", style=dashed"
+	        : node->proc.thread ? ", style=dotted"
+	                            : "");
 }
 
 int tree_render_dot(const struct tree *tree, FILE *out)

@@ -266,8 +266,10 @@ const char *init_search(int root_fd, const char *override)
 {
 	const char *const *candidate;
 
-	if (override && init_probe(root_fd, override) == 0)
-		return override;
+	/* init= that cannot run is the end: the kernel panics ("Requested
+	 * init %s failed") rather than fall back to the list. */
+	if (override)
+		return init_probe(root_fd, override) == 0 ? override : NULL;
 	for (candidate = init_candidates; *candidate; candidate++)
 		if (init_probe(root_fd, *candidate) == 0)
 			return *candidate;

@@ -7,9 +7,13 @@
 
 #include "cgsweep.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The fixture tree gives a known answer, kept in proc-basic.expected. */
@@ -88,6 +92,26 @@ START_TEST(ptree_shows_own_ancestry)
 		previous = at;
 	}
 	ck_assert_msg(strstr(previous, "ptree("), "ptree itself not below us");
+	test_run_free(&result);
+}
+END_TEST
+
+/* ptree -t: the threads of 4242 under it, as {name}(tid), without 4252,
+ * a thread that exited (its task/ directory has no stat). */
+START_TEST(ptree_draws_fixture_threads)
+{
+	struct run_result result;
+
+	TEST_RUN(&result, "ptree", "-t", "-s", "-p", "4242", "--proc",
+	         test_fixture("proc-basic"));
+	test_assert_exit(&result, 0);
+	ck_assert_msg(strcmp(result.out, "init(1) S\n"
+	                                 "└─sshd(100) S\n"
+	                                 "  └─bash(101) S\n"
+	                                 "    └─a) S 1 (b(4242) R\n"
+	                                 "      ├─{gmain}(4250) S\n"
+	                                 "      └─{gdbus}(4251) R\n") == 0,
+	              "got:\n%s", result.out);
 	test_run_free(&result);
 }
 END_TEST
@@ -174,6 +198,77 @@ START_TEST(ptree_focus_on_missing_pid)
 }
 END_TEST
 
+/* The churner: fork a batch of children that exit at once and reap them,
+ * over and over, so that /proc always holds processes that are exiting or
+ * being reaped (state X: PPID 0, process group and session -1). Says
+ * "ready" on READY after its first batch; stops when STOP reaches end of
+ * file. */
+static void churn(int ready, int stop)
+{
+	struct pollfd pfd = { .fd = stop, .events = POLLIN };
+	pid_t child;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < 16; i++) {
+			child = fork();
+			if (child == 0)
+				_exit(0);
+		}
+		while (wait(NULL) > 0 || errno == EINTR)
+			;
+		if (ready >= 0) {
+			if (write(ready, "r", 1) != 1)
+				_exit(1);
+			close(ready);
+			ready = -1;
+		}
+		if (poll(&pfd, 1, 0) != 0)
+			_exit(0);
+	}
+}
+
+/* ptree while processes come and go as fast as the kernel can make them:
+ * one that exits or is reaped between the listing and the read of its
+ * stat must be skipped, never cost the whole snapshot. */
+START_TEST(ptree_survives_churn)
+{
+	int ready[2], stop[2], i, status;
+	struct run_result result;
+	pid_t churner;
+	char byte;
+
+	ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(stop, O_CLOEXEC), 0);
+	churner = fork();
+	ck_assert_int_ge(churner, 0);
+	if (churner == 0) {
+		close(ready[0]);
+		close(stop[1]);
+		churn(ready[1], stop[0]);
+	}
+	close(ready[1]);
+	close(stop[0]);
+	ck_assert_int_eq(read(ready[0], &byte, 1), 1);
+	for (i = 0; i < 150; i++) {
+		TEST_RUN(&result, "ptree", "-s");
+		ck_assert_msg(WIFEXITED(result.status) &&
+		                      WEXITSTATUS(result.status) == 0 &&
+		                      result.err[0] == '\0',
+		              "run %d: status 0x%x, stderr: %s", i,
+		              result.status, result.err);
+		ck_assert_msg(!strstr(result.out, ") X\n"),
+		              "run %d shows a process being reaped:\n%s", i,
+		              result.out);
+		test_run_free(&result);
+	}
+	close(stop[1]);
+	ck_assert_int_eq(waitpid(churner, &status, 0), churner);
+	ck_assert_int_eq(status, 0);
+	close(ready[0]);
+}
+END_TEST
+
 /* "child  N: my parent exited; my parent is now P (comm)" -> P */
 static pid_t adopter(const char *out)
 {
@@ -240,9 +335,11 @@ const struct graded_test ptree_tests[] = {
 	PROGRAM(ptree_draws_fixture_tree),
 	PROGRAM(ptree_starts_at_pid1),
 	PROGRAM(ptree_shows_own_ancestry),
+	PROGRAM(ptree_draws_fixture_threads),
 	PROGRAM(ptree_writes_dot),
 	PROGRAM(ptree_rejects_bad_input),
 	PROGRAM(ptree_focus_on_missing_pid),
+	PROGRAM(ptree_survives_churn),
 	PROGRAM(orphan_is_adopted),
 	PROGRAM(orphan_is_adopted_by_subreaper),
 	{ 0 },

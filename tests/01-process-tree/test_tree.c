@@ -126,8 +126,32 @@ START_TEST(build_keeps_orphans_with_missing_parent)
 }
 END_TEST
 
+/* The node with PID, failing the test if there is none. */
+static const struct tree_node *node_of(const struct tree *tree, pid_t pid)
+{
+	int index = tree_find(tree, pid);
+
+	ck_assert_msg(index != NONE, "PID %d is not in the tree", (int)pid);
+	return &tree->nodes[index];
+}
+
+/* PID's parent must be PARENT (0: a root), marked missing or not. */
+static void expect_parent(const struct tree *tree, pid_t pid, pid_t parent,
+                          bool missing)
+{
+	const struct tree_node *node = node_of(tree, pid);
+
+	ck_assert_msg(pid_at(tree, node->parent) == parent,
+	              "%d: expected parent %d, got %d", (int)pid, (int)parent,
+	              (int)pid_at(tree, node->parent));
+	ck_assert_msg(node->parent_missing == missing,
+	              "%d: expected parent_missing %s", (int)pid,
+	              missing ? "true" : "false");
+}
+
 /* A reused PID can make a loop: 10's parent is 20, 20's parent is 10.
- * Both must still be reachable from a root. */
+ * The loop is cut at exactly one node, its lowest PID, and the rest of
+ * it hangs below that node. */
 START_TEST(build_breaks_parent_loops)
 {
 	const struct proc_stat procs[] = {
@@ -137,23 +161,33 @@ START_TEST(build_breaks_parent_loops)
 		proc(30, 20, "c"),
 	};
 	struct tree tree = build(procs, 4);
-	int reached = 0, stack[64], top = 0, index;
 
-	for (index = tree.first_root; index != NONE && top < 64;
-	     index = tree.nodes[index].next_sibling)
-		stack[top++] = index;
-	while (top > 0 && reached < 10) {
-		index = stack[--top];
-		reached++;
-		for (index = tree.nodes[index].first_child;
-		     index != NONE && top < 64;
-		     index = tree.nodes[index].next_sibling)
-			stack[top++] = index;
-	}
-	ck_assert_msg(reached == 4, "%d of 4 nodes reachable from the roots",
-	              reached);
-	ck_assert(tree.nodes[tree_find(&tree, 10)].parent_missing ||
-	          tree.nodes[tree_find(&tree, 20)].parent_missing);
+	ck_assert_str_eq(children_of(&tree, 0), "1 10");
+	expect_parent(&tree, 10, 0, true);
+	expect_parent(&tree, 20, 10, false);
+	expect_parent(&tree, 30, 20, false);
+	ck_assert_str_eq(children_of(&tree, 10), "20");
+	ck_assert_str_eq(children_of(&tree, 20), "30");
+	tree_free(&tree);
+}
+END_TEST
+
+/* A loop of three, 40 -> 50 -> 45 -> 40 (each arrow "has the parent"),
+ * and 5, outside it, whose parent 45 is in it: only 40 is cut. */
+START_TEST(build_cuts_a_loop_at_its_lowest_pid)
+{
+	const struct proc_stat procs[] = {
+		proc(50, 45, "c"), proc(45, 40, "b"), proc(1, 0, "init"),
+		proc(40, 50, "a"), proc(5, 45, "d"),
+	};
+	struct tree tree = build(procs, 5);
+
+	ck_assert_str_eq(children_of(&tree, 0), "1 40");
+	expect_parent(&tree, 40, 0, true);
+	expect_parent(&tree, 45, 40, false);
+	expect_parent(&tree, 50, 45, false);
+	expect_parent(&tree, 5, 45, false);
+	ck_assert_str_eq(children_of(&tree, 45), "5 50");
 	tree_free(&tree);
 }
 END_TEST
@@ -293,6 +327,31 @@ START_TEST(render_skips_hidden_nodes)
 }
 END_TEST
 
+/* The "?─" belongs to the orphan's own line: its children are drawn like
+ * any root's, from the left margin. */
+START_TEST(render_orphan_with_children)
+{
+	static struct tree_node nodes[] = {
+		NODE(1, "init", 'S', NONE, NONE, 1),
+		NODE(777, "orphan", 'S', NONE, 2, NONE),
+		NODE(778, "a", 'S', 1, 4, 3),
+		NODE(779, "b", 'S', 1, NONE, NONE),
+		NODE(800, "c", 'S', 2, NONE, NONE),
+	};
+	struct tree tree = { .nodes = nodes, .count = 5, .first_root = 0 };
+	char *text;
+
+	nodes[1].parent_missing = true;
+	text = render(&tree, false);
+	assert_text(text, "init(1)\n"
+	                  "?─orphan(777)\n"
+	                  "├─a(778)\n"
+	                  "│ └─c(800)\n"
+	                  "└─b(779)\n");
+	free(text);
+}
+END_TEST
+
 START_TEST(render_with_states)
 {
 	struct tree tree = sample_tree();
@@ -313,10 +372,12 @@ const struct graded_test tree_tests[] = {
 	GRADED("1.4", build_marks_kernel_threads),
 	GRADED("1.4", build_keeps_orphans_with_missing_parent),
 	GRADED("1.4", build_breaks_parent_loops),
+	GRADED("1.4", build_cuts_a_loop_at_its_lowest_pid),
 	GRADED("1.4", build_rejects_duplicates_accepts_empty),
 	GRADED("1.5", render_one_branch),
 	GRADED("1.5", render_whole_tree),
 	GRADED("1.5", render_skips_hidden_nodes),
 	GRADED("1.5", render_with_states),
+	GRADED("1.5", render_orphan_with_children),
 	{ 0 },
 };
