@@ -90,7 +90,8 @@ int userns_read_map(int dirfd, const char *path, struct userns_map *ret_map)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, " %u %u %u %n", &inside, &outside, &count,
 		           &used) != 3 ||
-		    line[used] != '\0' || ret_map->count == USERNS_MAP_MAX)
+		    line[used] != '\0' || ret_map->count == USERNS_MAP_MAX ||
+		    !range_fits(inside, count) || !range_fits(outside, count))
 			ret = -EINVAL;
 		else
 			ret_map->extents[ret_map->count++] =
