@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <pwd.h>
 #include <signal.h>
@@ -182,12 +183,33 @@ static void check_lines(const struct userns_map *map, const char *file,
 	}
 }
 
+/* Is NAME a program in one of PATH's directories? */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *end;
+	char file[PATH_MAX];
+
+	for (path = path ? path : "/usr/bin:/bin"; *path; path = end) {
+		end = strchrnul(path, ':');
+		snprintf(file, sizeof(file), "%.*s/%s", (int)(end - path), path,
+		         name);
+		if (access(file, X_OK) == 0)
+			return true;
+		if (*end)
+			end++;
+	}
+	return false;
+}
+
 /* The maps to write: --map as given, or root inside to us outside, plus
  * with --subids our subordinate ranges from ID 1 on. */
 static void make_maps(const struct options *opts, struct maps *maps)
 {
 	struct userns_subids uid_range = { 0, 0 }, gid_range = { 0, 0 };
 
+	if (opts->subids && (!in_path("newuidmap") || !in_path("newgidmap")))
+		die("--subids: newuidmap or newgidmap is not installed "
+		    "(Debian package uidmap)");
 	if (opts->subids) {
 		uid_range = my_subids("/etc/subuid", getuid());
 		gid_range = my_subids("/etc/subgid", getuid());

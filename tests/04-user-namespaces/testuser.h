@@ -11,6 +11,7 @@
 #ifndef BOXLAB_TESTUSER_H
 #define BOXLAB_TESTUSER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* The ordinary user of the tests, and its subordinate IDs. */
@@ -29,9 +30,11 @@ const char *testuser_dir(void);
 
 /* Copies of /etc/passwd, /etc/group, /etc/subuid and /etc/subgid, each
  * with a line for TEST_USER, bind-mounted over the real ones (after
- * testuser_sandbox(); the host's files are untouched). Skips the test if
- * /etc/subuid or newuidmap is missing. */
-void testuser_add_to_etc(void);
+ * testuser_sandbox(); the host's files are untouched). Returns false,
+ * doing nothing, where newuidmap and newgidmap are not installed (the
+ * tests then check that rootless says so); skips the test if they are
+ * but /etc/subuid or /etc/subgid is missing. */
+bool testuser_add_to_etc(void);
 
 /* Become TEST_UID (effective and real; saved stays 0), with no
  * capabilities in effect, and back. */
