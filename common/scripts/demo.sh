@@ -77,18 +77,20 @@ chapter_03() {
 # shellcheck disable=SC2086 # $as_user is a command prefix, split on purpose
 chapter_04() {
 	say "== Chapter 04: user namespaces (chapters/04-user-namespaces/README.md)"
-	# The point is an ordinary user: as root, become nobody for the
-	# section (setpriv, util-linux); otherwise we are one already.
+	# The point is an ordinary user: as root, become uid 61234 for the
+	# section (setpriv, util-linux; the tests' user too), not nobody,
+	# whose 65534 would look like the overflow ID; otherwise we are an
+	# ordinary user already.
 	as_user=""
 	if [ "$(id -u)" -eq 0 ]; then
 		command -v setpriv >/dev/null 2>&1 || {
 			say "(needs setpriv from util-linux to become an ordinary user)"
 			return
 		}
-		as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		as_user="setpriv --reuid=61234 --regid=61234 --clear-groups"
 	fi
 	dir=$(mktemp -d /tmp/boxlab-demo.XXXXXX)
-	[ -z "$as_user" ] || chown 65534:65534 "$dir"
+	[ -z "$as_user" ] || chown 61234:61234 "$dir"
 	say "An ordinary user outside:"
 	show $as_user id
 	say "Root inside its own user namespace, with every capability there:"
