@@ -41,7 +41,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries the programs link; every chapter adds its own as it arrives.
-PROGRAM_PKGS :=
+PROGRAM_PKGS := libcap
 TEST_PKGS := check jansson
 
 # pkg-config runs once, on first use (after `make deps` has run); a
@@ -256,7 +256,7 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 
 # The chapters whose suites touch the kernel, which make test-vm runs in
 # a throwaway guest of each cgroup layout; each counts once it exists.
-VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 05-cgroups,$(CHAPTERS))
+VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups,$(CHAPTERS))
 VM_SELECTED := $(if $(CH),$(SELECTED),$(VM_CHAPTERS))
 LAYOUT ?= v2
 

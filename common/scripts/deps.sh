@@ -12,6 +12,8 @@ packages="
 pkg-config         finds the libraries' compiler flags
 check              the Check unit-test framework (tests/)
 libjansson-dev     JSON: the grader's results (later: OCI config, API)
+libcap-dev         capabilities through libcap (capls, rootless; ch 04)
+uidmap             newuidmap/newgidmap: subordinate IDs (rootless --subids)
 busybox-static     the root filesystem of the container chapters
 tini               the peer miniinit is measured against (make bench)
 hyperfine          times the benchmarks (make bench)

@@ -236,6 +236,34 @@ else
 	fi
 fi
 
+# Root may always make a user namespace; chapter 04 is about an ordinary
+# user making one. As root, ask for nobody (65534) through setpriv(1),
+# which changes the IDs of `unshare -U true` and nothing else.
+if [ "$userns" = yes ] && [ "$is_root" = yes ] && setpriv=$(find_tool setpriv); then
+	if "$setpriv" --reuid=65534 --regid=65534 --clear-groups "$unshare" -U "$true_cmd" >/dev/null 2>&1; then
+		unprivileged_userns=yes
+		ok "userns as an ordinary user" "yes (as uid 65534)"
+	else
+		unprivileged_userns=no
+		if [ "$clone_knob" = 0 ]; then
+			why="kernel.unprivileged_userns_clone is 0"
+		elif [ -n "$apparmor_knob" ] && [ "$apparmor_knob" != 0 ]; then
+			why="kernel.apparmor_restrict_unprivileged_userns is $apparmor_knob"
+		else
+			why="refused; see the rows above"
+		fi
+		warn "userns as an ordinary user" "no ($why)"
+	fi
+fi
+
+# newuidmap and newgidmap (package uidmap) map subordinate ranges for
+# rootless --subids; /etc/subuid lists who may use which.
+if find_tool newuidmap >/dev/null && find_tool newgidmap >/dev/null; then
+	ok "newuidmap, newgidmap" "installed (uidmap)"
+else
+	missing "newuidmap, newgidmap" "not found (uidmap: rootless --subids)"
+fi
+
 # --- cgroups ----------------------------------------------------------------
 # Two kernel interfaces share the name. cgroup v1 mounts one filesystem of
 # type "cgroup" per hierarchy, each with its controllers named in the mount
@@ -527,14 +555,14 @@ need_ns() {
 	done
 }
 need_userns() {
-	[ "$userns" = no ] || return 0
+	[ "$userns" = no ] || [ "${unprivileged_userns:-}" = no ] || return 0
 	if ! contains "$namespaces" user; then
 		blocked "no user namespaces" "a kernel with CONFIG_USER_NS"
 	elif [ "$max_userns" = 0 ]; then
 		blocked "user namespaces disabled" "sysctl -w user.max_user_namespaces=15000"
-	elif [ "$clone_knob" = 0 ] && [ "$is_root" = no ]; then
+	elif [ "$clone_knob" = 0 ] && { [ "$is_root" = no ] || [ "${unprivileged_userns:-}" = no ]; }; then
 		blocked "unprivileged user namespaces disabled" "sysctl -w kernel.unprivileged_userns_clone=1, or run as root"
-	elif [ -n "$apparmor_knob" ] && [ "$apparmor_knob" != 0 ] && [ "$is_root" = no ]; then
+	elif [ -n "$apparmor_knob" ] && [ "$apparmor_knob" != 0 ] && { [ "$is_root" = no ] || [ "${unprivileged_userns:-}" = no ]; }; then
 		blocked "AppArmor restricts user namespaces" "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run as root"
 	else
 		blocked "unshare -U true fails" "check seccomp/LSM policy of this machine or container"
@@ -600,7 +628,7 @@ needs() {
 	01) need_proc ;;
 	02) need_proc; need_root; need_ns pid ;;
 	03) need_root; need_ns mnt uts ipc pid net cgroup ;;
-	04) need_userns ;;
+	04) need_userns; need_lib libcap ;;
 	05) need_root; need_cgroups ;;
 	06) need_root; need_ns mnt; need_busybox ;;
 	07) need_root; need_overlay ;;
