@@ -83,6 +83,21 @@ bool testuser_add_to_etc(void)
 	return true;
 }
 
+/* Set once this process has become the test user. */
+static bool became_test_user;
+
+/* LeakSanitizer (make SAN=1) checks for leaks at exit by stopping the
+ * process's threads with ptrace(2); a process that has changed its uid,
+ * and maybe its user namespace, may not be allowed to, and then exits 1
+ * with "LeakSanitizer has encountered a fatal error". The sanitizer calls
+ * this documented hook, if it exists, to ask whether to skip that check:
+ * only for such processes. Without the sanitizer nothing calls it. */
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+	return became_test_user;
+}
+
 void testuser_become(void)
 {
 	test_needs_root();
@@ -92,6 +107,7 @@ void testuser_become(void)
 	/* A change of uid makes a process undumpable, and its /proc files
 	 * root's: the tests need their children's as an ordinary user's. */
 	ck_assert_int_eq(prctl(PR_SET_DUMPABLE, 1), 0);
+	became_test_user = true;
 }
 
 void testuser_unbecome(void)
