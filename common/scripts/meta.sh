@@ -5,7 +5,9 @@ set -eu
 chapter=$1
 shift
 here=$(dirname "$0")
-awk -v mode=list -f "$here/exercises.awk" "$@" | awk -F '\t' -v chapter="$chapter" '
+tab=$(printf '\t')
+# In id order (4.1 before 4.7), whatever file each region is in.
+awk -v mode=list -f "$here/exercises.awk" "$@" | sort -t "$tab" -k1,1V | awk -F '\t' -v chapter="$chapter" '
 function c_string(s) {
 	gsub(/\\/, "\\\\", s)
 	gsub(/"/, "\\\"", s)
