@@ -36,8 +36,8 @@ struct ns_id {
  * -errno. See stat(2): it follows the link to the namespace itself. */
 int ns_identity(int proc_fd, pid_t pid, const char *type, struct ns_id *ret_id);
 
-/* A pipe that holds a newly cloned child until its parent has finished
- * setting it up (chapter 04 writes its UID map, chapter 05 puts it in a
+/* A connected pair of sockets that holds a newly cloned child until its
+ * parent has finished setting it up (chapter 04 writes its UID map, chapter 05 puts it in a
  * cgroup, chapter 09 gives it a network interface). */
 struct ns_handshake {
 	int read_fd;  /* the child's end; -1 when closed */
@@ -48,19 +48,26 @@ struct ns_handshake {
 int ns_handshake_open(struct ns_handshake *handshake);
 
 /* In the parent: let the child go on (write one byte, close). Returns 0
- * or -errno. */
+ * or -errno (-EPIPE if the child is already gone). */
 int ns_handshake_release(struct ns_handshake *handshake);
+
+/* In the child: block until the parent calls ns_handshake_release(), then
+ * close the child's end. Returns 0 once released, or -EPIPE if the parent
+ * closed its end without releasing (it failed, or died). */
+int ns_handshake_wait(struct ns_handshake *handshake);
 
 /* Close whatever ends are still open. Accepts NULL. */
 void ns_handshake_close(struct ns_handshake *handshake);
 
 /* Like fork(), but the child starts in new namespaces, FLAGS (CLONE_NEW*
- * flags, any combination), and waits in ns_clone() until the parent calls
- * ns_handshake_release(HANDSHAKE). clone3(2) with exit_signal SIGCHLD, so
- * the parent waits for the child as for any other.
+ * flags, any combination). clone3(2) with exit_signal SIGCHLD, so the
+ * parent waits for the child as for any other. HANDSHAKE must be open;
+ * each side keeps only its own end of it.
  * In the parent: returns the child's PID (as the parent sees it), or
- * -errno. In the child: returns 0 once released, or -EPIPE if the parent
- * closed the handshake without releasing it (it failed, or died). */
+ * -errno; no child exists then. In the child: returns 0, and nothing
+ * else. The child must not go on before ns_handshake_wait() says it is
+ * released, and it never returns into the parent's code: it ends in
+ * exec or _exit() (container_run() in container.h does all that). */
 pid_t ns_clone(uint64_t flags, struct ns_handshake *handshake);
 
 /* Give this UTS namespace the host name NAME. Returns 0, -EINVAL if NAME
