@@ -82,10 +82,18 @@ int ns_set_hostname(const char *name);
 int ns_remount_proc(void);
 
 /* Enter the namespaces of TYPES (CLONE_NEW* flags) of process PID, the way
- * nsenter(1) and `docker exec` do. Through a pidfd, one setns(2) call
- * enters them all at once (Linux 5.8). A new PID namespace applies to the
- * children created afterwards, not to the caller. Returns 0, -ESRCH if PID
- * does not exist, or -errno. */
+ * nsenter(1) and `docker exec` do: open /proc/PID/ns/TYPE for each type,
+ * then setns(2) into each. Not all at once: if a later setns() fails, the
+ * caller is left in the ones before it, and should give up (exit). A new
+ * PID namespace applies to the children created afterwards, not to the
+ * caller. Returns 0, -ESRCH if PID does not exist (or has exited), or
+ * -errno. */
 int ns_join(pid_t pid, uint64_t types);
+
+/* Like ns_join(), through a pidfd: one setns(2) call enters all of TYPES
+ * at once, or, if any of them fails, none (Linux 5.8). Returns 0, -ESRCH
+ * if PID does not exist, -EINVAL for a type setns() refuses (the user
+ * namespace one is already in, for one), or -errno. See pidfd_open(2). */
+int ns_join_pidfd(pid_t pid, uint64_t types);
 
 #endif

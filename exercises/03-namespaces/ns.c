@@ -141,15 +141,32 @@ int ns_remount_proc(void)
 	return exercise_todo("3.4");
 }
 
+/* EXERCISE 3.5: your own helper functions can go here. */
+
 int ns_join(pid_t pid, uint64_t types)
 {
 	/* EXERCISE 3.5: Join another process's namespaces (25 points)
 	 *
-	 * sys_pidfd_open() the target, then setns(pidfd, types): with a
-	 * pidfd, setns(2) takes a set of CLONE_NEW* flags and enters them
-	 * all, or none. Close the pidfd whatever happens.
+	 * The way nsenter(1) has always done it: open /proc/PID/ns/TYPE
+	 * for every type asked for, ALL of them first (once in the
+	 * target's mount namespace, "/proc" is the target's /proc; and
+	 * the target may exit midway), then setns(fd, CLONE_NEW...) each,
+	 * then close them all. A missing /proc/PID is -ESRCH.
 	 *
 	 * Replace the stub below with your code.
 	 */
 	return exercise_todo("3.5", pid, types);
+}
+
+int ns_join_pidfd(pid_t pid, uint64_t types)
+{
+	/* EXERCISE 3.6: All namespaces in one call (challenge, 10 points)
+	 *
+	 * sys_pidfd_open() the target, then setns(pidfd, types): given a
+	 * pidfd, setns(2) takes a set of CLONE_NEW* flags and enters them
+	 * all, or, if one fails, none. Close the pidfd whatever happens.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("3.6", pid, types);
 }

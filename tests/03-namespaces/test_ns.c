@@ -537,6 +537,74 @@ START_TEST(join_several_and_errors)
 }
 END_TEST
 
+/* Challenge 3.6: through a pidfd, three namespaces in one call. */
+START_TEST(join_pidfd_several)
+{
+	static const char *const types[] = { "uts", "ipc", "net" };
+	ino_t theirs[3];
+	pid_t holder, child;
+	int i, ret;
+
+	test_needs_root();
+	holder = start_holder(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET,
+	                      "boxlab-pidfd");
+	for (i = 0; i < 3; i++)
+		theirs[i] = ns_inode(holder, types[i]);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		ret = ns_join_pidfd(holder,
+		                    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+		if (ret == -ENOSYS)
+			_exit(NOT_IMPLEMENTED);
+		for (i = 0; i < 3 && ret == 0; i++)
+			if (ns_inode(getpid(), types[i]) != theirs[i])
+				ret = -1;
+		_exit(ret == 0 ? OK : WRONG);
+	}
+	expect_child_ok(child, "ns_join_pidfd(uts | ipc | net)");
+}
+END_TEST
+
+/* All or none: asked for the IPC and UTS namespaces and for the user
+ * namespace we are already in (which setns() refuses with EINVAL), the
+ * call fails and leaves us where we were. One setns() a type would have
+ * joined IPC before it reached the user namespace. And a reaped target
+ * is -ESRCH. */
+START_TEST(join_pidfd_all_or_none)
+{
+	ino_t ipc_before, uts_before;
+	pid_t holder, child;
+	int ret;
+
+	test_needs_root();
+	holder = start_holder(CLONE_NEWUTS | CLONE_NEWIPC, NULL);
+	ipc_before = ns_inode(getpid(), "ipc");
+	uts_before = ns_inode(getpid(), "uts");
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		ret = ns_join_pidfd(holder, CLONE_NEWIPC | CLONE_NEWUTS |
+		                                    CLONE_NEWUSER);
+		if (ret == -ENOSYS)
+			_exit(NOT_IMPLEMENTED);
+		_exit(ret == -EINVAL &&
+		                      ns_inode(getpid(), "ipc") == ipc_before &&
+		                      ns_inode(getpid(), "uts") == uts_before
+		              ? OK
+		              : WRONG);
+	}
+	expect_child_ok(child, "a failed ns_join_pidfd() joins nothing");
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ret = ns_join_pidfd(child, CLONE_NEWUTS);
+	ck_assert_err(ret, -ESRCH, "joining a reaped child");
+}
+END_TEST
+
 const struct graded_test ns_tests[] = {
 	GRADED("3.1", identity_matches_stat),
 	GRADED("3.1", identity_differs_in_new_namespace),
@@ -553,5 +621,7 @@ const struct graded_test ns_tests[] = {
 	GRADED("3.4", remount_proc_does_not_propagate),
 	GRADED("3.5", join_sees_target_hostname),
 	GRADED("3.5", join_several_and_errors),
+	GRADED("3.6", join_pidfd_several),
+	GRADED("3.6", join_pidfd_all_or_none),
 	{ 0 },
 };

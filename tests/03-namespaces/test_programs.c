@@ -121,6 +121,12 @@ START_TEST(nsjoin_enters_running_container)
 		snprintf(pid, sizeof(pid), "%d", atoi(at + 4));
 	}
 	TEST_RUN(&inside, "nsjoin", "-t", pid, "--uts", "--", "hostname");
+	test_assert_exit(&inside, 0);
+	ck_assert_str_eq(inside.out, "boxlab-running\n");
+	test_run_free(&inside);
+	/* The same through a pidfd, all at once (challenge 3.6). */
+	TEST_RUN(&inside, "nsjoin", "-t", pid, "--pidfd", "--all", "--",
+	         "hostname");
 	test_finish(&container, &r);
 	test_assert_exit(&inside, 0);
 	ck_assert_str_eq(inside.out, "boxlab-running\n");
