@@ -19,10 +19,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,8 +120,9 @@ static uint64_t differing_types(pid_t target)
 		if (ret < 0)
 			die_errno(ret, "%d/ns/%s", (int)target, type->name);
 		ret = ns_identity(proc_fd, getpid(), type->name, &ours);
-		if (ret == 0 &&
-		    (theirs.ino != ours.ino || theirs.dev != ours.dev))
+		if (ret < 0)
+			die_errno(ret, "self/ns/%s", type->name);
+		if (theirs.ino != ours.ino || theirs.dev != ours.dev)
 			types |= type->flag;
 	}
 	close(proc_fd);
@@ -150,8 +153,15 @@ int main(int argc, char **argv)
 	child = fork();
 	if (child < 0)
 		die_errno(errno, "fork");
-	if (child == 0)
+	if (child == 0) {
+		/* If nsjoin dies, the command goes too: nothing of ours
+		 * stays behind in the target's namespaces. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			warn_errno(errno, "prctl PR_SET_PDEATHSIG");
+			_exit(126); /* a child never returns, nor exit()s */
+		}
 		cmd_exec(opts.command);
+	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "waitpid");

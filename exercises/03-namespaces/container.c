@@ -96,7 +96,9 @@ static noreturn void child_main(const struct container_spec *spec,
 	if (ret < 0)
 		child_fail(ret, "wait for the parent");
 	setup_inside(spec);
-	narrate(spec, "exec");
+	if (spec->verbose)
+		fprintf(stderr, "%s: [child] exec %s\n",
+		        program_invocation_short_name, spec->command[0]);
 	cmd_exec(spec->command);
 }
 
@@ -118,6 +120,10 @@ int container_run(const struct container_spec *spec)
 	int ret, status;
 	pid_t child;
 
+	/* The child gets a copy of our stdio buffers: empty them first, or
+	 * what is waiting in them would be written twice. */
+	if (fflush(NULL) == EOF)
+		return -errno;
 	/* 1. Create the child in its new namespaces; it waits for us. */
 	ret = ns_handshake_open(&handshake);
 	if (ret < 0)

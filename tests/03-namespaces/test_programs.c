@@ -310,6 +310,38 @@ START_TEST(nsls_process_gone_midway)
 }
 END_TEST
 
+/* When PID 1 of a namespace exits, the kernel kills every other process
+ * in it: the sleep left in the background here holds isolate's stdout,
+ * so the run would last until the test's timeout if it survived. */
+START_TEST(isolate_pid1_exit_ends_the_namespace)
+{
+	struct run_result r;
+
+	test_needs_root();
+	TEST_RUN(&r, "isolate", "--pid", "--", "sh", "-c",
+	         "sleep 1000 & echo $$");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "1\n");
+	test_run_free(&r);
+}
+END_TEST
+
+/* isolate exits as its command did: with its status, or 128 + the
+ * signal that killed it, as a shell reports it. */
+START_TEST(isolate_passes_the_status_on)
+{
+	struct run_result r;
+
+	test_needs_root();
+	TEST_RUN(&r, "isolate", "--uts", "--", "sh", "-c", "exit 3");
+	test_assert_exit(&r, 3);
+	test_run_free(&r);
+	TEST_RUN(&r, "isolate", "--uts", "--", "sh", "-c", "kill -TERM $$");
+	test_assert_exit(&r, 128 + SIGTERM);
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
 	PROGRAM(isolate_hostname_stays_inside),
 	PROGRAM(isolate_pid_namespace_sees_itself),
@@ -322,5 +354,7 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(isolate_child_failure_reported_once),
 	PROGRAM(isolate_killed_leaves_nothing),
 	PROGRAM(nsls_process_gone_midway),
+	PROGRAM(isolate_pid1_exit_ends_the_namespace),
+	PROGRAM(isolate_passes_the_status_on),
 	{ 0 },
 };
