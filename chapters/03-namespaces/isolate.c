@@ -10,22 +10,16 @@
  * private mounts, a fresh /proc) and becomes the command (4). Needs root.
  */
 #include "cmd.h"
+#include "container.h"
 #include "die.h"
 #include "init.h"
 #include "ns.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <linux/sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 struct options {
 	uint64_t flags;       /* CLONE_NEW* */
@@ -119,82 +113,51 @@ static const char *describe_flags(uint64_t flags, char *buf, size_t size)
 	return len ? buf : "no new";
 }
 
-/* The child, once released: finish the setup from inside, then become
- * the command. Does not return. */
-static noreturn void run_container(const struct options *opts)
+/* In the parent, between clone and release (steps 2-3): cgroups and
+ * networks come here in later chapters; isolate only gets ready to
+ * forward signals. */
+static int prepare_parent(pid_t child, void *data)
 {
-	char **argv = opts->command;
-	int ret;
+	const struct options *opts = data;
+	char names[128];
 
-	/* If isolate dies, so does the container: nothing outlives us. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	container = child;
 	if (opts->verbose)
 		fprintf(stderr,
-		        "isolate: [child] released by the parent, I am "
-		        "PID %d here\n",
-		        (int)getpid());
-	if (opts->hostname) {
-		ret = ns_set_hostname(opts->hostname);
-		if (ret < 0)
-			die_errno(ret, "set host name %s", opts->hostname);
-		if (opts->verbose)
-			fprintf(stderr,
-			        "isolate: [child] host name set to %s\n",
-			        opts->hostname);
-	}
-	if (opts->flags & CLONE_NEWNS) {
-		ret = ns_remount_proc();
-		if (ret < 0)
-			die_errno(ret, "make mounts private and mount /proc");
-		if (opts->verbose)
-			fprintf(stderr, "isolate: [child] mounts made private, "
-			                "a fresh /proc mounted\n");
-	}
-	if (opts->init)
-		argv = cmd_with_miniinit(opts->command);
-	if (opts->verbose)
-		fprintf(stderr, "isolate: [child] exec %s\n", argv[0]);
-	cmd_exec(argv);
+		        "isolate: PID %d runs in %s namespaces; "
+		        "releasing it\n",
+		        (int)child,
+		        describe_flags(opts->flags, names, sizeof(names)));
+	/* Ctrl-C and friends go to the container; its PID 1 drops what it
+	 * has no handler for (chapter 02), which --init gives it. */
+	cmd_forward_signals(&container);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct options opts = parse_options(argc, argv);
-	struct ns_handshake handshake;
+	struct container_spec spec = {
+		.flags = opts.flags,
+		.command = opts.command,
+		.hostname = opts.hostname,
+		.verbose = opts.verbose,
+		.data = &opts,
+		.setup_parent = prepare_parent,
+	};
 	char names[128];
-	int ret, status;
+	int ret;
 
-	/* 1. Create the child in its new namespaces; it waits for us. */
-	ret = ns_handshake_open(&handshake);
+	/* Found before the clone, so a missing miniinit is reported once,
+	 * by the program, not by a child. */
+	if (opts.init)
+		spec.command = cmd_with_miniinit(opts.command);
+	/* Clone, hold, set up, release, wait: container.h. The child
+	 * reports its own failures; these are the parent's. */
+	ret = container_run(&spec);
 	if (ret < 0)
-		die_errno(ret, "pipe");
-	container = ns_clone(opts.flags, &handshake);
-	if (container < 0)
-		die_errno(container, "clone into %s namespaces",
+		die_errno(ret, "run a container in %s namespaces",
 		          describe_flags(opts.flags, names, sizeof(names)));
-	if (container == 0)
-		run_container(&opts);
-
-	/* 2-3. Setup from outside goes here (cgroups, network: later). */
-	if (opts.verbose)
-		fprintf(stderr,
-		        "isolate: PID %d runs in %s namespaces; "
-		        "releasing it\n",
-		        (int)container,
-		        describe_flags(opts.flags, names, sizeof(names)));
-	/* Ctrl-C and friends go to the container; its PID 1 drops what it
-	 * has no handler for (chapter 02), which --init gives it. */
-	cmd_forward_signals(&container);
-
-	/* 4. Let it go, and wait for it. */
-	ret = ns_handshake_release(&handshake);
-	if (ret < 0) {
-		kill(container, SIGKILL);
-		die_errno(ret, "release the child");
-	}
-	while (waitpid(container, &status, 0) < 0)
-		if (errno != EINTR)
-			die_errno(errno, "waitpid");
-	ret = init_exit_code(status);
+	ret = init_exit_code(ret);
 	return ret < 0 ? EXIT_FAILURE : ret;
 }

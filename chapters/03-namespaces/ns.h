@@ -36,8 +36,8 @@ struct ns_id {
  * -errno. See stat(2): it follows the link to the namespace itself. */
 int ns_identity(int proc_fd, pid_t pid, const char *type, struct ns_id *ret_id);
 
-/* A pipe that holds a newly cloned child until its parent has finished
- * setting it up (chapter 04 writes its UID map, chapter 05 puts it in a
+/* A connected pair of sockets that holds a newly cloned child until its
+ * parent has finished setting it up (chapter 04 writes its UID map, chapter 05 puts it in a
  * cgroup, chapter 09 gives it a network interface). */
 struct ns_handshake {
 	int read_fd;  /* the child's end; -1 when closed */
@@ -48,19 +48,26 @@ struct ns_handshake {
 int ns_handshake_open(struct ns_handshake *handshake);
 
 /* In the parent: let the child go on (write one byte, close). Returns 0
- * or -errno. */
+ * or -errno (-EPIPE if the child is already gone). */
 int ns_handshake_release(struct ns_handshake *handshake);
+
+/* In the child: block until the parent calls ns_handshake_release(), then
+ * close the child's end. Returns 0 once released, or -EPIPE if the parent
+ * closed its end without releasing (it failed, or died). */
+int ns_handshake_wait(struct ns_handshake *handshake);
 
 /* Close whatever ends are still open. Accepts NULL. */
 void ns_handshake_close(struct ns_handshake *handshake);
 
 /* Like fork(), but the child starts in new namespaces, FLAGS (CLONE_NEW*
- * flags, any combination), and waits in ns_clone() until the parent calls
- * ns_handshake_release(HANDSHAKE). clone3(2) with exit_signal SIGCHLD, so
- * the parent waits for the child as for any other.
+ * flags, any combination). clone3(2) with exit_signal SIGCHLD, so the
+ * parent waits for the child as for any other. HANDSHAKE must be open;
+ * each side keeps only its own end of it.
  * In the parent: returns the child's PID (as the parent sees it), or
- * -errno. In the child: returns 0 once released, or -EPIPE if the parent
- * closed the handshake without releasing it (it failed, or died). */
+ * -errno; no child exists then. In the child: returns 0, and nothing
+ * else. The child must not go on before ns_handshake_wait() says it is
+ * released, and it never returns into the parent's code: it ends in
+ * exec or _exit() (container_run() in container.h does all that). */
 pid_t ns_clone(uint64_t flags, struct ns_handshake *handshake);
 
 /* Give this UTS namespace the host name NAME. Returns 0, -EINVAL if NAME
@@ -75,10 +82,18 @@ int ns_set_hostname(const char *name);
 int ns_remount_proc(void);
 
 /* Enter the namespaces of TYPES (CLONE_NEW* flags) of process PID, the way
- * nsenter(1) and `docker exec` do. Through a pidfd, one setns(2) call
- * enters them all at once (Linux 5.8). A new PID namespace applies to the
- * children created afterwards, not to the caller. Returns 0, -ESRCH if PID
- * does not exist, or -errno. */
+ * nsenter(1) and `docker exec` do: open /proc/PID/ns/TYPE for each type,
+ * then setns(2) into each. Not all at once: if a later setns() fails, the
+ * caller is left in the ones before it, and should give up (exit). A new
+ * PID namespace applies to the children created afterwards, not to the
+ * caller. Returns 0, -ESRCH if PID does not exist (or has exited), or
+ * -errno. */
 int ns_join(pid_t pid, uint64_t types);
+
+/* Like ns_join(), through a pidfd: one setns(2) call enters all of TYPES
+ * at once, or, if any of them fails, none (Linux 5.8). Returns 0, -ESRCH
+ * if PID does not exist, -EINVAL for a type setns() refuses (the user
+ * namespace one is already in, for one), or -errno. See pidfd_open(2). */
+int ns_join_pidfd(pid_t pid, uint64_t types);
 
 #endif

@@ -1,12 +1,13 @@
 /* nsjoin - run a command inside another process's namespaces.
  *
  *	nsjoin -t PID [--uts] [--ipc] [--net] [--pid] [--mount] [--cgroup]
- *	       [--time] [--all] -- CMD [ARG...]
+ *	       [--time] [--all] [--pidfd] -- CMD [ARG...]
  *
  * What nsenter(1) does, and `docker exec`: setns(2) moves this process
  * into the target's namespaces, then it becomes the command. Joining a
  * PID namespace only affects children, so then the command runs in a
- * child. Needs root.
+ * child. With --pidfd, one setns() call on a pidfd enters them all, or
+ * none. Needs root.
  */
 #include "cmd.h"
 #include "die.h"
@@ -18,10 +19,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,15 +32,18 @@ struct options {
 	pid_t target;   /* -t */
 	uint64_t types; /* CLONE_NEW* to join */
 	bool all;       /* --all: every type that differs from ours */
+	bool pidfd;     /* --pidfd: all at once, through a pidfd */
 	char **command; /* CMD and its arguments */
 };
 
 static noreturn void usage(int status)
 {
-	printf("usage: nsjoin -t PID [NAMESPACES | --all] -- CMD [ARG...]\n"
+	printf("usage: nsjoin -t PID [NAMESPACES | --all] [--pidfd] -- CMD "
+	       "[ARG...]\n"
 	       "Run CMD in the namespaces of process PID (needs root).\n"
 	       "  --uts --ipc --net --pid --mount --cgroup --time\n"
-	       "  --all    every namespace of PID that differs from ours\n");
+	       "  --all    every namespace of PID that differs from ours\n"
+	       "  --pidfd  join them all in one setns() call, or none\n");
 	exit(status);
 }
 
@@ -53,6 +59,7 @@ static struct options parse_options(int argc, char **argv)
 		{ "cgroup", no_argument, NULL, 'C' },
 		{ "time", no_argument, NULL, 'T' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "pidfd", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,6 +81,7 @@ static struct options parse_options(int argc, char **argv)
 		case 'C': opts.types |= CLONE_NEWCGROUP; break;
 		case 'T': opts.types |= CLONE_NEWTIME; break;
 		case 'a': opts.all = true; break;
+		case 'P': opts.pidfd = true; break;
 		case 'h': usage(EXIT_SUCCESS);
 		default: die_bad_option(c, argv);
 		}
@@ -112,8 +120,9 @@ static uint64_t differing_types(pid_t target)
 		if (ret < 0)
 			die_errno(ret, "%d/ns/%s", (int)target, type->name);
 		ret = ns_identity(proc_fd, getpid(), type->name, &ours);
-		if (ret == 0 &&
-		    (theirs.ino != ours.ino || theirs.dev != ours.dev))
+		if (ret < 0)
+			die_errno(ret, "self/ns/%s", type->name);
+		if (theirs.ino != ours.ino || theirs.dev != ours.dev)
 			types |= type->flag;
 	}
 	close(proc_fd);
@@ -129,7 +138,8 @@ int main(int argc, char **argv)
 	if (opts.all)
 		opts.types |= differing_types(opts.target);
 	if (opts.types) {
-		ret = ns_join(opts.target, opts.types);
+		ret = opts.pidfd ? ns_join_pidfd(opts.target, opts.types)
+		                 : ns_join(opts.target, opts.types);
 		if (ret == -ESRCH)
 			die("-t %d: no such process", (int)opts.target);
 		if (ret < 0)
@@ -143,8 +153,15 @@ int main(int argc, char **argv)
 	child = fork();
 	if (child < 0)
 		die_errno(errno, "fork");
-	if (child == 0)
+	if (child == 0) {
+		/* If nsjoin dies, the command goes too: nothing of ours
+		 * stays behind in the target's namespaces. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			warn_errno(errno, "prctl PR_SET_PDEATHSIG");
+			_exit(126); /* a child never returns, nor exit()s */
+		}
 		cmd_exec(opts.command);
+	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "waitpid");

@@ -19,11 +19,45 @@
 #include <string.h>
 #include <unistd.h>
 
-/* List PID's namespaces; returns false if PID does not exist. */
+/* Print one line for namespace TYPE of PID. Returns 0, 1 if this kernel
+ * has no such type, or -errno (reported). */
+static int list_type(int proc_fd, pid_t pid, const struct ns_type *type)
+{
+	struct ns_id id, mine;
+	int ret;
+
+	ret = ns_identity(proc_fd, getpid(), type->name, &mine);
+	if (ret == -ENOENT)
+		return 1; /* a type this kernel does not have */
+	if (ret < 0)
+		die_errno(ret, "self/ns/%s", type->name);
+	ret = ns_identity(proc_fd, pid, type->name, &id);
+	if (ret == -ENOENT) {
+		/* We have the type, it has not: PID has exited. A zombie
+		 * keeps its /proc/PID directory, but its namespaces were
+		 * dropped when it died; the links lead nowhere. */
+		warn("PID %d: has exited; a zombie has no namespaces",
+		     (int)pid);
+		return ret;
+	}
+	if (ret < 0) {
+		/* -ESRCH: it vanished since we read its name. -EACCES:
+		 * /proc/PID/ns needs the right to ptrace PID. */
+		warn_errno(ret, "PID %d: /proc/%d/ns/%s", (int)pid, (int)pid,
+		           type->name);
+		return ret;
+	}
+	printf("  %-7s %lu%s\n", type->name, (unsigned long)id.ino,
+	       id.ino != mine.ino || id.dev != mine.dev
+	               ? "  (differs from mine)"
+	               : "");
+	return 0;
+}
+
+/* List PID's namespaces; returns false if PID does not exist (any more). */
 static bool list_process(int proc_fd, pid_t pid)
 {
 	const struct ns_type *type;
-	struct ns_id id, mine;
 	struct proc_stat stat;
 	int ret;
 
@@ -33,24 +67,9 @@ static bool list_process(int proc_fd, pid_t pid)
 		return false;
 	}
 	printf("PID %d (%s)\n", (int)pid, stat.comm);
-	for (type = ns_types; type->name; type++) {
-		ret = ns_identity(proc_fd, pid, type->name, &id);
-		if (ret == -ENOENT)
-			continue; /* a type this kernel does not have */
-		if (ret < 0) {
-			/* /proc/PID/ns needs the right to ptrace PID. */
-			warn_errno(ret, "PID %d: /proc/%d/ns/%s", (int)pid,
-			           (int)pid, type->name);
+	for (type = ns_types; type->name; type++)
+		if (list_type(proc_fd, pid, type) < 0)
 			return false;
-		}
-		ret = ns_identity(proc_fd, getpid(), type->name, &mine);
-		if (ret < 0)
-			die_errno(ret, "self/ns/%s", type->name);
-		printf("  %-7s %lu%s\n", type->name, (unsigned long)id.ino,
-		       id.ino != mine.ino || id.dev != mine.dev
-		               ? "  (differs from mine)"
-		               : "");
-	}
 	return true;
 }
 
@@ -74,9 +93,9 @@ int main(int argc, char **argv)
 		die_errno(errno, "open /proc");
 	if (argc == 1)
 		ok = list_process(proc_fd, getpid());
-	for (i = 1; i < argc; i++) {
-		parse_pid(argv[i], &pid);
-		ok = list_process(proc_fd, pid) && ok;
-	}
+	for (i = 1; i < argc; i++)
+		if (parse_pid(argv[i], &pid) == 0)
+			ok = list_process(proc_fd, pid) && ok;
+	close(proc_fd);
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -17,9 +17,9 @@
  */
 #include "cg.h"
 #include "cmd.h"
+#include "container.h"
 #include "die.h"
 #include "init.h"
-#include "ns.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -30,8 +30,6 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -245,14 +243,45 @@ static void report(const struct cg *cg, const struct options *opts,
 	        seconds, seconds > 0 ? cpu / seconds : 0);
 }
 
+/* What the parent's hook needs: the cgroup to put the command in, and
+ * when it was let go. */
+struct placement {
+	struct cg *cg; /* the command's cgroup */
+	double start;  /* when it was released, for --stats */
+};
+
+/* Step 2, between clone and release: into the cgroup before the command
+ * runs a single instruction, so everything it does is counted. */
+static int place_in_cgroup(pid_t command, void *data)
+{
+	struct placement *placement = data;
+	int ret;
+
+	ret = cg_attach(placement->cg, command);
+	if (ret < 0)
+		return ret;
+	child = command;
+	/* Ctrl-C and friends go to the command; we stay to clean up. */
+	cmd_forward_signals(&child);
+	placement->start = now();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = parse_options(argc, argv);
-	struct ns_handshake handshake;
 	struct cg_system system;
-	int ret, status = 0;
+	struct placement placement;
+	struct container_spec spec = {
+		.flags = opts.isolate ? CLONE_NEWPID | CLONE_NEWNS |
+		                                CLONE_NEWUTS | CLONE_NEWIPC
+		                      : 0,
+		.command = opts.command,
+		.data = &placement,
+		.setup_parent = place_in_cgroup,
+	};
+	int ret, status;
 	char name[64];
-	double start;
 	struct cg cg;
 
 	/* 1. Find the controllers, make the cgroup, set the limits. */
@@ -266,37 +295,17 @@ int main(int argc, char **argv)
 		die_errno(ret, "create cgroup %s/%s", CG_PARENT, name);
 	set_limits(&cg, &opts);
 
-	/* 2. Start the command, held until it is in the cgroup. */
-	ret = ns_handshake_open(&handshake);
-	child = ret < 0 ? ret
-	                : ns_clone(opts.isolate
-	                                   ? CLONE_NEWPID | CLONE_NEWNS |
-	                                             CLONE_NEWUTS | CLONE_NEWIPC
-	                                   : 0,
-	                           &handshake);
-	if (child == 0) {
-		if (opts.isolate && ns_remount_proc() < 0)
-			_exit(126);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		cmd_exec(opts.command);
-	}
-	if (child > 0)
-		ret = cg_attach(&cg, child);
-	if (child < 0 || ret < 0) {
-		if (child > 0)
-			kill(child, SIGKILL);
+	/* 2. Start the command, held until it is in the cgroup, and wait
+	 * for it (chapter 03's container.h). */
+	placement.cg = &cg;
+	status = container_run(&spec);
+	if (status < 0) {
 		cg_destroy(&cg);
-		die_errno(child < 0 ? child : ret, "start the command");
+		die_errno(status, "start the command");
 	}
-	/* Ctrl-C and friends go to the command; we stay to clean up. */
-	cmd_forward_signals(&child);
-	start = now();
-	ns_handshake_release(&handshake);
 
-	/* 3. Wait for it; report; remove the cgroup whatever happened. */
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	report(&cg, &opts, now() - start);
+	/* 3. Report; remove the cgroup whatever happened. */
+	report(&cg, &opts, now() - placement.start);
 	ret = cg_destroy(&cg);
 	if (ret < 0)
 		warn_errno(ret, "remove cgroup %s/%s", CG_PARENT, name);

@@ -177,8 +177,8 @@ START_TEST(clone_child_starts_in_new_namespace)
 	test_needs_root();
 	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
 	child = ns_clone(CLONE_NEWUTS, &handshake);
-	if (child == 0)
-		_exit(OK);
+	if (child == 0) /* held: alive while the parent looks at it */
+		_exit(ns_handshake_wait(&handshake) == 0 ? OK : WRONG);
 	ck_assert_ok(child, "ns_clone");
 	ck_assert_msg(ns_inode(getpid(), "uts") != ns_inode(child, "uts"),
 	              "the child shares our UTS namespace");
@@ -203,7 +203,10 @@ START_TEST(clone_child_waits_for_release)
 	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
 	child = ns_clone(CLONE_NEWIPC, &handshake);
 	if (child == 0)
-		_exit(read(note[0], &byte, 1) == 1 ? OK : WRONG);
+		_exit(ns_handshake_wait(&handshake) == 0 &&
+		                      read(note[0], &byte, 1) == 1
+		              ? OK
+		              : WRONG);
 	ck_assert_ok(child, "ns_clone");
 	ck_assert_int_eq(write(note[1], "x", 1), 1);
 	ck_assert_int_eq(ns_handshake_release(&handshake), 0);
@@ -211,22 +214,48 @@ START_TEST(clone_child_waits_for_release)
 }
 END_TEST
 
-/* A parent that gives up closes the handshake: the child learns it. */
+/* A parent that gives up closes the handshake: the child learns it,
+ * provided it did not keep the parent's end open itself. In the child,
+ * ns_clone() returns 0 and nothing else. */
 START_TEST(clone_child_sees_parent_give_up)
 {
 	struct ns_handshake handshake;
-	pid_t child;
-
-	pid_t me = getpid();
+	pid_t me = getpid(), child;
 
 	test_needs_root();
 	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
 	child = ns_clone(CLONE_NEWUTS, &handshake);
 	if (getpid() != me) /* in the child, whatever ns_clone returned */
-		_exit(child == -EPIPE ? OK : WRONG);
+		_exit(child == 0 && ns_handshake_wait(&handshake) == -EPIPE
+		              ? OK
+		              : WRONG);
 	ck_assert_ok(child, "ns_clone");
 	ns_handshake_close(&handshake);
-	expect_child_ok(child, "ns_clone must return -EPIPE in the child");
+	expect_child_ok(child, "in the child, ns_clone() must return 0 and "
+	                       "ns_handshake_wait() -EPIPE");
+}
+END_TEST
+
+/* A child that dies before its release (the OOM killer, a kill -9): the
+ * release fails with EPIPE, and the parent lives on to clean up. With a
+ * plain pipe, SIGPIPE would kill the parent instead. */
+START_TEST(clone_release_after_child_died)
+{
+	struct ns_handshake handshake;
+	int status;
+	pid_t child;
+
+	test_needs_root();
+	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
+	child = ns_clone(CLONE_NEWUTS, &handshake);
+	if (child == 0)
+		_exit(OK);
+	ck_assert_ok(child, "ns_clone");
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_err(ns_handshake_release(&handshake), -EPIPE,
+	              "releasing a child that is gone");
+	ck_assert_int_eq(handshake.write_fd, -1);
+	ns_handshake_close(&handshake);
 }
 END_TEST
 
@@ -243,7 +272,8 @@ START_TEST(clone_ipc_objects_stay_inside)
 	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
 	child = ns_clone(CLONE_NEWIPC, &handshake);
 	if (child == 0) {
-		if (msgget(key, IPC_CREAT | 0600) < 0)
+		if (ns_handshake_wait(&handshake) < 0 ||
+		    msgget(key, IPC_CREAT | 0600) < 0)
 			_exit(WRONG);
 		close(created[1]); /* "created": the parent reads EOF */
 		_exit(read(created[0], &byte, 1) < 0 ? WRONG : OK);
@@ -287,7 +317,8 @@ START_TEST(clone_net_namespace_has_only_lo)
 	ck_assert_int_eq(ns_handshake_open(&handshake), 0);
 	child = ns_clone(CLONE_NEWNET, &handshake);
 	if (child == 0)
-		_exit(check_only_lo_down());
+		_exit(ns_handshake_wait(&handshake) == 0 ? check_only_lo_down()
+		                                         : WRONG);
 	ck_assert_ok(child, "ns_clone");
 	ck_assert_int_eq(ns_handshake_release(&handshake), 0);
 	expect_child_ok(child, "a new network namespace has only lo, down");
@@ -376,6 +407,20 @@ static int count_proc_entries(void)
 	return count == 1 && strcmp(first, "1") == 0 ? OK : WRONG;
 }
 
+/* The sandbox of the 3.4 tests: this test process moves into a mount
+ * namespace of its own, cuts every tie with the host's mounts (private),
+ * then makes its mounts shared again, but only among this namespace and
+ * its copies. That is the situation under systemd, which makes "/"
+ * shared, with the host out of reach: a wrong answer's mount can
+ * propagate into the sandbox, never into the host. */
+static void enter_sandbox(void)
+{
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s",
+	              strerror(errno));
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL), 0);
+}
+
 START_TEST(remount_proc_shows_the_namespace)
 {
 	struct clone_args args = { .flags = CLONE_NEWPID | CLONE_NEWNS,
@@ -383,35 +428,38 @@ START_TEST(remount_proc_shows_the_namespace)
 	pid_t child;
 
 	test_needs_root();
+	enter_sandbox();
 	child = sys_clone3(&args);
 	ck_assert_int_ge(child, 0);
 	if (child == 0)
 		_exit(count_proc_entries());
 	expect_child_ok(child, "/proc in a new PID namespace");
+	/* Our own /proc must still be ours, not the child's on top. */
+	ck_assert_msg(access("/proc/self/mountinfo", R_OK) == 0,
+	              "the child's /proc covers its parent's: make / private "
+	              "(MS_REC | MS_PRIVATE) first");
 }
 END_TEST
 
 /* Where mounts propagate (systemd makes "/" shared), a /proc mounted in
  * the child without MS_PRIVATE first would appear in the parent's mount
- * namespace too. The test makes that situation on purpose, inside a
- * mount namespace of its own so the host is never at risk. */
+ * namespace too, on top of its /proc. In the sandbox, the parent's mount
+ * table must come out of the child's ns_remount_proc() unchanged. */
 START_TEST(remount_proc_does_not_propagate)
 {
 	struct clone_args args = { .flags = CLONE_NEWPID | CLONE_NEWNS,
 		                   .exit_signal = SIGCHLD };
 	char *before, *after;
-	int status;
+	int proc_fd, status;
 	pid_t child;
 
 	test_needs_root();
-	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
-	/* Private first, cutting every tie with the host's mounts; then
-	 * shared, but only among this namespace and its copies. */
-	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL), 0);
+	enter_sandbox();
+	/* Through this /proc, opened now: a wrong answer's proc, mounted on
+	 * top of it, would show the child's PID namespace, without us. */
+	proc_fd = open_proc();
 	ck_assert_int_eq(
-	        file_read_all(AT_FDCWD, "/proc/self/mountinfo", &before, NULL),
-	        0);
+	        file_read_all(proc_fd, "self/mountinfo", &before, NULL), 0);
 	child = sys_clone3(&args);
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
@@ -421,9 +469,9 @@ START_TEST(remount_proc_does_not_propagate)
 		                        : OK);
 	}
 	expect_child_ok(child, "ns_remount_proc");
-	ck_assert_int_eq(
-	        file_read_all(AT_FDCWD, "/proc/self/mountinfo", &after, NULL),
-	        0);
+	ck_assert_int_eq(file_read_all(proc_fd, "self/mountinfo", &after, NULL),
+	                 0);
+	close(proc_fd);
 	ck_assert_msg(strcmp(before, after) == 0,
 	              "the child's /proc propagated to its parent's mount "
 	              "namespace: make / private (MS_REC | MS_PRIVATE) first");
@@ -495,6 +543,74 @@ START_TEST(join_several_and_errors)
 }
 END_TEST
 
+/* Challenge 3.6: through a pidfd, three namespaces in one call. */
+START_TEST(join_pidfd_several)
+{
+	static const char *const types[] = { "uts", "ipc", "net" };
+	ino_t theirs[3];
+	pid_t holder, child;
+	int i, ret;
+
+	test_needs_root();
+	holder = start_holder(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET,
+	                      "boxlab-pidfd");
+	for (i = 0; i < 3; i++)
+		theirs[i] = ns_inode(holder, types[i]);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		ret = ns_join_pidfd(holder,
+		                    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+		if (ret == -ENOSYS)
+			_exit(NOT_IMPLEMENTED);
+		for (i = 0; i < 3 && ret == 0; i++)
+			if (ns_inode(getpid(), types[i]) != theirs[i])
+				ret = -1;
+		_exit(ret == 0 ? OK : WRONG);
+	}
+	expect_child_ok(child, "ns_join_pidfd(uts | ipc | net)");
+}
+END_TEST
+
+/* All or none: asked for the IPC and UTS namespaces and for the user
+ * namespace we are already in (which setns() refuses with EINVAL), the
+ * call fails and leaves us where we were. One setns() a type would have
+ * joined IPC before it reached the user namespace. And a reaped target
+ * is -ESRCH. */
+START_TEST(join_pidfd_all_or_none)
+{
+	ino_t ipc_before, uts_before;
+	pid_t holder, child;
+	int ret;
+
+	test_needs_root();
+	holder = start_holder(CLONE_NEWUTS | CLONE_NEWIPC, NULL);
+	ipc_before = ns_inode(getpid(), "ipc");
+	uts_before = ns_inode(getpid(), "uts");
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		ret = ns_join_pidfd(holder, CLONE_NEWIPC | CLONE_NEWUTS |
+		                                    CLONE_NEWUSER);
+		if (ret == -ENOSYS)
+			_exit(NOT_IMPLEMENTED);
+		_exit(ret == -EINVAL &&
+		                      ns_inode(getpid(), "ipc") == ipc_before &&
+		                      ns_inode(getpid(), "uts") == uts_before
+		              ? OK
+		              : WRONG);
+	}
+	expect_child_ok(child, "a failed ns_join_pidfd() joins nothing");
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ret = ns_join_pidfd(child, CLONE_NEWUTS);
+	ck_assert_err(ret, -ESRCH, "joining a reaped child");
+}
+END_TEST
+
 const struct graded_test ns_tests[] = {
 	GRADED("3.1", identity_matches_stat),
 	GRADED("3.1", identity_differs_in_new_namespace),
@@ -502,6 +618,7 @@ const struct graded_test ns_tests[] = {
 	GRADED("3.2", clone_child_starts_in_new_namespace),
 	GRADED("3.2", clone_child_waits_for_release),
 	GRADED("3.2", clone_child_sees_parent_give_up),
+	GRADED("3.2", clone_release_after_child_died),
 	GRADED("3.2", clone_ipc_objects_stay_inside),
 	GRADED("3.2", clone_net_namespace_has_only_lo),
 	GRADED("3.3", hostname_stays_inside),
@@ -510,5 +627,7 @@ const struct graded_test ns_tests[] = {
 	GRADED("3.4", remount_proc_does_not_propagate),
 	GRADED("3.5", join_sees_target_hostname),
 	GRADED("3.5", join_several_and_errors),
+	GRADED("3.6", join_pidfd_several),
+	GRADED("3.6", join_pidfd_all_or_none),
 	{ 0 },
 };
