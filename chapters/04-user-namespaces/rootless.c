@@ -310,15 +310,20 @@ static void narrate_caps(void)
 	        (unsigned)geteuid(), text);
 }
 
-/* In the child, once its maps are written: become root of the new
+/* In the child: wait until the maps are written, become root of the new
  * namespace, finish the setup from inside, then become the command. Does
- * not return. */
-static noreturn void run_container(const struct options *opts)
+ * not return. (Not container_run() of chapter 03: in a user namespace
+ * the child must become root before it can set a host name or mount.) */
+static noreturn void run_container(const struct options *opts,
+                                   struct ns_handshake *handshake)
 {
 	int ret;
 
 	/* If rootless dies, so does the container: nothing outlives us. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(errno, "PR_SET_PDEATHSIG");
+	if (ns_handshake_wait(handshake) < 0)
+		_exit(EXIT_FAILURE); /* the parent gave up, and says why */
 	ret = userns_become_root();
 	if (ret == -EINVAL)
 		die("uid 0 or gid 0 is not mapped: nobody can be root inside");
@@ -359,12 +364,10 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		die_errno(ret, "pipe");
 	child = ns_clone(opts.flags, &handshake);
-	if (child == -EPIPE)
-		_exit(EXIT_FAILURE); /* the parent has said why */
 	if (child < 0)
 		die_errno(child, "clone into a new user namespace");
 	if (child == 0)
-		run_container(&opts);
+		run_container(&opts, &handshake);
 
 	/* 3. From outside: the maps, then the release. */
 	write_maps(&opts, &maps, child);
