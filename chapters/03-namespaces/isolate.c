@@ -145,16 +145,17 @@ int main(int argc, char **argv)
 		.data = &opts,
 		.setup_parent = prepare_parent,
 	};
-	char names[128];
+	char **with_init = NULL, names[128];
 	int ret;
 
 	/* Found before the clone, so a missing miniinit is reported once,
 	 * by the program, not by a child. */
 	if (opts.init)
-		spec.command = cmd_with_miniinit(opts.command);
+		spec.command = with_init = cmd_with_miniinit(opts.command);
 	/* Clone, hold, set up, release, wait: container.h. The child
 	 * reports its own failures; these are the parent's. */
 	ret = container_run(&spec);
+	free(with_init);
 	if (ret < 0)
 		die_errno(ret, "run a container in %s namespaces",
 		          describe_flags(opts.flags, names, sizeof(names)));

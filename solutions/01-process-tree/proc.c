@@ -254,7 +254,8 @@ static int collect_tids(DIR *dir, pid_t skip, pid_t **ret_tids,
 		}
 		tids[count++] = tid;
 	}
-	qsort(tids, count, sizeof(*tids), compare_tids);
+	if (count > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(tids, count, sizeof(*tids), compare_tids);
 	*ret_tids = tids;
 	*ret_count = count;
 	return 0;
