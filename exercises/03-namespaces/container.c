@@ -57,6 +57,8 @@ static void setup_inside(const struct container_spec *spec)
 		         spec->hostname);
 		if (ret < 0)
 			child_fail(ret, line);
+		snprintf(line, sizeof(line), "host name set to %s",
+		         spec->hostname);
 		narrate(spec, line);
 	}
 	if (spec->flags & CLONE_NEWNS) {
