@@ -278,16 +278,11 @@ static bool read_lines(struct run *run, int fd, char *buf, size_t *len,
  * again on its own. */
 static bool is_stopped(pid_t pid)
 {
-	char path[64], line[1024], *close_paren;
-	char state = '?';
+	char state;
+	pid_t pgrp;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (file_read_buf(AT_FDCWD, path, line, sizeof(line)) < 0)
-		return false;
-	close_paren = strrchr(line, ')');
-	if (close_paren)
-		sscanf(close_paren + 1, " %c", &state);
-	return state == 'T' || state == 't';
+	return harness_proc_state(pid, &state, &pgrp) &&
+	       (state == 'T' || state == 't');
 }
 
 static long long now_ms(void)

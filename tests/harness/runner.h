@@ -68,6 +68,11 @@ void worker_run(const struct worker_setup *setup) __attribute__((noreturn));
  * TEST_PGRP, and the first one's PID in FIRST (SIZE bytes, may be NULL). */
 int sweep_children(pid_t keep, pid_t test_pgrp, char *first, size_t size);
 
+/* State (R, S, T, Z, ...) and process group of PID, from /proc/PID/stat
+ * (not the lab's own parser: a student's chapter 01 may be a stub).
+ * Returns false if PID is gone. */
+bool harness_proc_state(pid_t pid, char *ret_state, pid_t *ret_pgrp);
+
 /* In a test's process: send one line to the worker ("skip PID REASON"). */
 void harness_report(const char *format, ...)
         __attribute__((format(printf, 1, 2)));

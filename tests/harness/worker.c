@@ -66,20 +66,29 @@ struct reports {
 	char skip_reason[256];
 };
 
-void harness_report(const char *format, ...)
+/* Write FORMAT's text and a newline to FD in one write(2), so lines from
+ * several processes never interleave; a failed write ends the caller,
+ * which has nobody left to tell. */
+static void write_line(int fd, const char *format, va_list args)
 {
-	char line[512];
-	va_list args;
+	char line[768];
 	int len;
 
-	va_start(args, format);
 	len = vsnprintf(line, sizeof(line) - 1, format, args);
-	va_end(args);
 	if (len < 0 || len > (int)sizeof(line) - 2)
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
-	if (write(worker.report_write, line, len) != len)
+	if (write(fd, line, len) != len)
 		_exit(1);
+}
+
+void harness_report(const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	write_line(worker.report_write, format, args);
+	va_end(args);
 }
 
 /* The whole of FD from its start (a /proc file opened earlier). */
@@ -268,8 +277,7 @@ static size_t list_children(pid_t *pids, size_t max)
 	return count;
 }
 
-/* State and process group of PID, from /proc/PID/stat; false if gone. */
-static bool stat_of(pid_t pid, char *ret_state, pid_t *ret_pgrp)
+bool harness_proc_state(pid_t pid, char *ret_state, pid_t *ret_pgrp)
 {
 	char path[64], line[1024], *close_paren;
 	int ppid, pgrp;
@@ -326,8 +334,9 @@ int sweep_children(pid_t keep, pid_t test_pgrp, char *first, size_t size)
 		for (i = 0; i < count; i++) {
 			if (pids[i] == keep)
 				continue;
-			if (stat_of(pids[i], &state, &pgrp) && state != 'Z' &&
-			    pgrp != test_pgrp && left++ == 0 && first)
+			if (harness_proc_state(pids[i], &state, &pgrp) &&
+			    state != 'Z' && pgrp != test_pgrp && left++ == 0 &&
+			    first)
 				snprintf(first, size, "%d", (int)pids[i]);
 			if (!kill_and_reap(pids[i]))
 				warn("process %d does not die; left as it is",
@@ -421,18 +430,11 @@ static Suite *one_test_suite(const struct graded_test *test)
 /* Send LINE to the supervisor; if it is gone, so is the point. */
 static void tell_supervisor(const char *format, ...)
 {
-	char line[768];
 	va_list args;
-	int len;
 
 	va_start(args, format);
-	len = vsnprintf(line, sizeof(line) - 1, format, args);
+	write_line(worker.setup->supervisor_fd, format, args);
 	va_end(args);
-	if (len > (int)sizeof(line) - 2)
-		len = sizeof(line) - 2;
-	line[len++] = '\n';
-	if (write(worker.setup->supervisor_fd, line, len) != len)
-		_exit(1);
 }
 
 /* Newlines would split a result line: make them spaces. */
