@@ -7,8 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Read from FD until end of file, growing the buffer as needed. */
-static int read_fd_all(int fd, char **ret_data, size_t *ret_len)
+int file_read_fd_all(int fd, char **ret_data, size_t *ret_len)
 {
 	size_t size = 4096, len = 0;
 	char *data = malloc(size), *bigger;
@@ -51,7 +50,7 @@ int file_read_all(int dirfd, const char *path, char **ret_data, size_t *ret_len)
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	ret = read_fd_all(fd, ret_data, ret_len);
+	ret = file_read_fd_all(fd, ret_data, ret_len);
 	close(fd);
 	return ret;
 }

@@ -18,6 +18,10 @@
 int file_read_all(int dirfd, const char *path, char **ret_data,
                   size_t *ret_len);
 
+/* Like file_read_all(), from FD's current offset to end of file, growing
+ * the buffer as needed. FD stays open. */
+int file_read_fd_all(int fd, char **ret_data, size_t *ret_len);
+
 /* Read DIRFD/PATH into BUF of SIZE bytes and NUL-terminate it.
  * Returns the number of bytes read (without the NUL), -EFBIG if the file
  * does not fit in SIZE - 1 bytes, or -errno. One read(2) of a /proc file

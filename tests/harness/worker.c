@@ -91,21 +91,17 @@ void harness_report(const char *format, ...)
 	va_end(args);
 }
 
-/* The whole of FD from its start (a /proc file opened earlier). */
+/* The whole of FD from its start (a /proc file opened earlier: rewinding
+ * a seq_file reads it anew). */
 static char *read_from_start(int fd)
 {
-	size_t len = 0, size = 4096;
-	char *text = malloc(size);
-	ssize_t n;
+	char *text;
+	int ret;
 
-	ck_assert_ptr_nonnull(text);
-	while ((n = pread(fd, text + len, size - len - 1, len)) > 0) {
-		len += n;
-		if (len + 1 == size)
-			ck_assert_ptr_nonnull(text = realloc(text, size *= 2));
-	}
-	ck_assert_msg(n == 0, "read mountinfo: %s", strerror(errno));
-	text[len] = '\0';
+	ck_assert_msg(lseek(fd, 0, SEEK_SET) == 0, "rewind mountinfo: %s",
+	              strerror(errno));
+	ret = file_read_fd_all(fd, &text, NULL);
+	ck_assert_msg(ret == 0, "read mountinfo: %s", strerror(-ret));
 	return text;
 }
 
