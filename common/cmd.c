@@ -2,8 +2,10 @@
 #include "cmd.h"
 
 #include "die.h"
+#include "parse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,4 +89,30 @@ char **cmd_with_miniinit(char *const command[])
 	argv[1] = "--";
 	memcpy(argv + 2, command, (count + 1) * sizeof(char *));
 	return argv;
+}
+
+int cmd_each_pid(int argc, char **argv, const char *help,
+                 bool (*show)(int proc_fd, pid_t pid))
+{
+	bool ok = true;
+	int proc_fd, i;
+	pid_t pid;
+
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		fputs(help, stdout);
+		return EXIT_SUCCESS;
+	}
+	for (i = 1; i < argc; i++)
+		if (parse_pid(argv[i], &pid) < 0)
+			die_usage("%s: not a process ID", argv[i]);
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		die_errno(errno, "open /proc");
+	if (argc == 1)
+		ok = show(proc_fd, getpid());
+	for (i = 1; i < argc; i++)
+		if (parse_pid(argv[i], &pid) == 0)
+			ok = show(proc_fd, pid) && ok;
+	close(proc_fd);
+	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

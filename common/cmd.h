@@ -6,6 +6,7 @@
 #ifndef BOXLAB_CMD_H
 #define BOXLAB_CMD_H
 
+#include <stdbool.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -29,5 +30,14 @@ void cmd_forward_signals(const pid_t *target);
  * that sits next to this program's own file (/proc/self/exe), for
  * --init options. Exits on error. */
 char **cmd_with_miniinit(char *const command[]);
+
+/* The main() of a "prog [PID...]" program (nsls, capls): with --help,
+ * print HELP; otherwise check every argument is a PID (usage error, exit
+ * 2, if not), open /proc, and call SHOW(proc_fd, pid) for each PID, or
+ * for the program itself when there is none. SHOW reports its own
+ * problems and returns false for them; the others are still shown.
+ * Returns EXIT_SUCCESS, or EXIT_FAILURE if any SHOW returned false. */
+int cmd_each_pid(int argc, char **argv, const char *help,
+                 bool (*show)(int proc_fd, pid_t pid));
 
 #endif

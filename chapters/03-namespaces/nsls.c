@@ -7,6 +7,7 @@
  * links lead to. Two processes share a namespace when the identities are
  * equal; nsls marks the ones that differ from its own.
  */
+#include "cmd.h"
 #include "die.h"
 #include "ns.h"
 #include "parse.h"
@@ -75,27 +76,9 @@ static bool list_process(int proc_fd, pid_t pid)
 
 int main(int argc, char **argv)
 {
-	bool ok = true;
-	int proc_fd, i;
-	pid_t pid;
-
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: nsls [PID...]\n"
-		       "Show the namespaces of each PID (default: nsls "
-		       "itself).\n");
-		return EXIT_SUCCESS;
-	}
-	for (i = 1; i < argc; i++)
-		if (parse_pid(argv[i], &pid) < 0)
-			die_usage("%s: not a process ID", argv[i]);
-	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc_fd < 0)
-		die_errno(errno, "open /proc");
-	if (argc == 1)
-		ok = list_process(proc_fd, getpid());
-	for (i = 1; i < argc; i++)
-		if (parse_pid(argv[i], &pid) == 0)
-			ok = list_process(proc_fd, pid) && ok;
-	close(proc_fd);
-	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cmd_each_pid(argc, argv,
+	                    "usage: nsls [PID...]\n"
+	                    "Show the namespaces of each PID (default: nsls "
+	                    "itself).\n",
+	                    list_process);
 }

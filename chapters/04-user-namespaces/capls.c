@@ -10,6 +10,7 @@
  * through libcap.
  */
 #include "caps.h"
+#include "cmd.h"
 #include "die.h"
 #include "ns.h"
 #include "parse.h"
@@ -102,27 +103,10 @@ static bool list_process(int proc_fd, pid_t pid)
 
 int main(int argc, char **argv)
 {
-	bool ok = true;
-	int proc_fd, i;
-	pid_t pid;
-
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: capls [PID...]\n"
-		       "Show the capability sets of each PID (default: capls "
-		       "itself)\nand the user namespace they count in.\n");
-		return EXIT_SUCCESS;
-	}
-	for (i = 1; i < argc; i++)
-		if (parse_pid(argv[i], &pid) < 0)
-			die_usage("%s: not a process ID", argv[i]);
-	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc_fd < 0)
-		die_errno(errno, "open /proc");
-	if (argc == 1)
-		ok = list_process(proc_fd, getpid());
-	for (i = 1; i < argc; i++) {
-		parse_pid(argv[i], &pid);
-		ok = list_process(proc_fd, pid) && ok;
-	}
-	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cmd_each_pid(
+	        argc, argv,
+	        "usage: capls [PID...]\n"
+	        "Show the capability sets of each PID (default: capls "
+	        "itself)\nand the user namespace they count in.\n",
+	        list_process);
 }
