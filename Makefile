@@ -149,16 +149,23 @@ $(BUILD)/$(1)/lib/$(2).a: $(patsubst solutions/$(2)/%.c,$(BUILD)/$(1)/obj/$(2)/%
 	$$(call say,AR,$$@)$(AR) rcs $$@ $$^
 endef
 
+# Programs that run inside a container's root file system, which need not
+# have the host's C library (a busybox rootfs has none): linked statically,
+# as Docker's docker-init is. Not under the sanitizers, whose runtime is a
+# shared library; the tests give such a build's rootfs the host's libraries.
+STATIC_PROGRAMS := miniinit escape
+static_flag = $(if $(SAN),,$(if $(filter $(1),$(STATIC_PROGRAMS)),-static))
+
 # $(call program_rules,CTX,CH,PROG): CTX/bin/PROG, everything from CTX,
 # and CTX/grade/CH/PROG, with the earlier chapters from the solutions.
 define program_rules
 $(BUILD)/$(1)/bin/$(3): $(BUILD)/prog/$(2)/$(3).o $(call all_libs,$(1),$(2)) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
 
 $(BUILD)/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,$(1),$(2)) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
 endef
 
 # The programs of the chapters before CH: a chapter's programs may run
@@ -197,7 +204,7 @@ CHEAT_OBJ := $(BUILD)/tests/harness/cheat.o
 define cheat_program
 $(BUILD)/cheat/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,stub/$(1),$(2)) $(CHEAT_OBJ) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
 endef
 
 define cheat_runner

@@ -30,9 +30,11 @@ struct container_spec {
 	int (*setup_parent)(pid_t child, void *data);
 
 	/* In the child, after its own setup (host name, /proc), just before
-	 * it becomes the command. Returns 0 or -errno; on an error the
-	 * child reports it and ends (see container_run). NULL: nothing. */
-	int (*setup_child)(void *data);
+	 * it becomes the command (chapter 06 changes its root here). Returns
+	 * 0 or -errno; on an error it may point *WHAT at what failed ("pivot
+	 * to /srv/rootfs"; by default "set up the container"), and the child
+	 * reports both and ends (see container_run). NULL: nothing. */
+	int (*setup_child)(void *data, const char **what);
 };
 
 /* Run SPEC->command in a new child process in SPEC->flags namespaces,

@@ -68,9 +68,11 @@ static void setup_inside(const struct container_spec *spec)
 		narrate(spec, "mounts made private, a fresh /proc mounted");
 	}
 	if (spec->setup_child) {
-		ret = spec->setup_child(spec->data);
+		const char *what = "set up the container";
+
+		ret = spec->setup_child(spec->data, &what);
 		if (ret < 0)
-			child_fail(ret, "set up the container");
+			child_fail(ret, what);
 	}
 }
 
