@@ -47,7 +47,7 @@ static void in_child(int (*fn)(const char *), const char *arg,
 
 		if (ret == 0)
 			test_child_passed();
-		_exit(ret);
+		test_child_exit(ret);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	test_assert_no_stub();
@@ -302,7 +302,7 @@ static int kernel_fs_child(const char *root)
 	if (pid < 0)
 		return 9;
 	if (pid == 0)
-		_exit(kernel_fs_pid1(root));
+		test_child_exit(kernel_fs_pid1(root));
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return 9;
 	return WEXITSTATUS(status);

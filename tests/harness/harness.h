@@ -110,6 +110,13 @@ void test_assert_err(long ret, int expected, const char *what, const char *file,
 #define TEST_CHILD_PASSED 99
 void test_child_passed(void) __attribute__((noreturn));
 
+/* A child that failed a check ends with test_child_exit(CODE), CODE from
+ * 1 to 97 (the test's WHY says what it means): if the child reached an
+ * exercise's stub, it ends with TEST_CHILD_STUB instead, and the test
+ * says "not implemented yet" rather than what failed because of it. */
+#define TEST_CHILD_STUB 98
+void test_child_exit(int code) __attribute__((noreturn));
+
 /* Fail the test unless STATUS (from waitpid) is TEST_CHILD_PASSED; WHY[N]
  * (NULL, or N entries) explains the child's exit status N. */
 #define ck_assert_child_passed(status, why, n)                                 \

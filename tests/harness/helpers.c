@@ -303,6 +303,11 @@ void test_child_passed(void)
 	_exit(TEST_CHILD_PASSED);
 }
 
+void test_child_exit(int code)
+{
+	_exit(exercise_todo_last() ? TEST_CHILD_STUB : code);
+}
+
 void test_assert_child_passed(int status, const char *const *why, int n,
                               const char *file, int line)
 {
@@ -310,6 +315,10 @@ void test_assert_child_passed(int status, const char *const *why, int n,
 
 	if (code == TEST_CHILD_PASSED)
 		return;
+	ck_assert_msg(code != TEST_CHILD_STUB,
+	              "%s:%d: the exercise is not implemented yet (the test's "
+	              "child reached its stub)",
+	              file, line);
 	ck_assert_msg(WIFEXITED(status),
 	              "%s:%d: the test's child died of signal %d", file, line,
 	              WTERMSIG(status));
