@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 			die_errno(-errno, "open %s", opts.init_argv[0]);
 	}
 	ret = container_run(&spec);
+	free(opts.init_argv);
 	if (ret < 0)
 		die_errno(ret, "run a container in %s", opts.rootfs.root);
 	ret = init_exit_code(ret);

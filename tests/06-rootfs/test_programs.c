@@ -296,7 +296,32 @@ START_TEST(escape_rejects_bad_input)
 }
 END_TEST
 
+/* inroot shows the naive path leaving the root and the resolved one
+ * staying inside. */
+START_TEST(inroot_shows_both_resolutions)
+{
+	char link[PATH_MAX], expected[PATH_MAX * 3];
+	const char *root, *marker;
+	struct run_result r;
+
+	root = testroot_make();
+	marker = host_marker();
+	snprintf(link, sizeof(link), "%s/etc/motd", root);
+	ck_assert_int_eq(symlink(marker, link), 0);
+	TEST_RUN(&r, "inroot", root, "etc/motd", "../etc/hostname");
+	test_assert_exit(&r, 1);
+	snprintf(expected, sizeof(expected),
+	         "etc/motd\n  naive:   %s\n  in root: No such file or "
+	         "directory\n../etc/hostname\n  naive:   No such file or "
+	         "directory\n  in root: %s/etc/hostname\n",
+	         marker, root);
+	ck_assert_str_eq(r.out, expected);
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(inroot_shows_both_resolutions),
 	PROGRAM(enterfs_shows_the_rootfs_not_the_host),
 	PROGRAM(enterfs_runs_a_container_in_its_namespaces),
 	PROGRAM(enterfs_dev_works_and_shows_no_disk),
