@@ -119,8 +119,32 @@ chapter_05() {
 	show "$bin/cgbox" --cpus 0.5 --stats -- "$bin/hog" --cpu 5
 }
 
+chapter_06() {
+	say "== Chapter 06: the root file system (chapters/06-rootfs/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	cp -a "$rootfs" "$dir/rootfs"
+	cp "$bin/escape" "$dir/rootfs/bin/escape"
+	echo "a file only the host has" >"$dir/host-file"
+	say "The container's / is the busybox tree, with its own /proc and a /dev of six devices:"
+	show "$bin/enterfs" --hostname box1 "$dir/rootfs" -- sh -c 'ls -C /; ps; ls -C /dev'
+	say "chroot is not a container: escape climbs out and reads the host's file"
+	show "$bin/enterfs" --chroot "$dir/rootfs" -- /bin/escape "$dir/host-file" || true
+	say "After pivot_root the same climb ends at the container's own root:"
+	show "$bin/enterfs" "$dir/rootfs" -- /bin/escape "$dir/host-file" || true
+	say "Read-only, as the overview's rootfs, with a writable /tmp:"
+	show "$bin/enterfs" --readonly "$dir/rootfs" -- sh -c 'touch /x; touch /tmp/x && echo /tmp is writable'
+	rm -rf "$dir"
+	trap - EXIT
+}
+
 chapter_01
 chapter_02
 chapter_03
 chapter_04
 chapter_05
+chapter_06
