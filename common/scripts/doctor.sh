@@ -630,7 +630,7 @@ needs() {
 	03) need_root; need_ns mnt uts ipc pid net cgroup ;;
 	04) need_userns; need_lib libcap ;;
 	05) need_root; need_cgroups ;;
-	06) need_root; need_ns mnt; need_busybox ;;
+	06) need_root; need_ns mnt pid uts ipc; need_busybox ;;
 	07) need_root; need_overlay ;;
 	08) need_overlay; need_lib libarchive jansson ;;
 	09) need_root; need_ns net ;;
