@@ -137,8 +137,8 @@ step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
 step "a submission whose stubs exit 0 scores zero" early_exit_submission
 step "a submission with a warning still gets its grade" warning_submission
 step "solutions pass under ASan and UBSan" sanitized_solutions
-vm_step "chapters 01-05 pass in a pure cgroup v2 guest" vm_solutions_full v2
-vm_step "chapters 01-05 pass in a pure cgroup v1 guest" vm_solutions_full v1
+vm_step "the kernel chapters pass in a pure cgroup v2 guest" vm_solutions_full v2
+vm_step "the kernel chapters pass in a pure cgroup v1 guest" vm_solutions_full v1
 step "no leftovers on the host" common/scripts/leftovers.sh
 
 echo

@@ -301,11 +301,19 @@ static int kernel_fs_child(const char *root)
 	pid = fork();
 	if (pid < 0)
 		return 9;
-	if (pid == 0)
-		test_child_exit(kernel_fs_pid1(root));
+	if (pid == 0) {
+		int ret = kernel_fs_pid1(root);
+
+		if (ret == 0)
+			test_child_passed();
+		test_child_exit(ret);
+	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return 9;
-	return WEXITSTATUS(status);
+	if (WEXITSTATUS(status) == TEST_CHILD_PASSED)
+		return 0;
+	/* Status 0 is no success: the code under test exited early. */
+	return WEXITSTATUS(status) ? WEXITSTATUS(status) : 6;
 }
 
 START_TEST(mounts_proc_and_a_readonly_sys)
@@ -316,6 +324,8 @@ START_TEST(mounts_proc_and_a_readonly_sys)
 		[3] = "ROOT/sys is writable",
 		[4] = "proc and sys must be nosuid, nodev and noexec",
 		[5] = "ROOT/proc/self is not 1: not this PID namespace's proc",
+		[6] = "the container's PID 1 exited early (status 0) before "
+		      "its checks ran",
 		[9] = "could not set up the test",
 	};
 
