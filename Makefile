@@ -41,7 +41,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries the programs link; every chapter adds its own as it arrives.
-PROGRAM_PKGS := libcap
+PROGRAM_PKGS := libcap libarchive libcrypto jansson
 TEST_PKGS := check jansson
 
 # pkg-config runs once, on first use (after `make deps` has run); a
@@ -153,19 +153,21 @@ endef
 # have the host's C library (a busybox rootfs has none): linked statically,
 # as Docker's docker-init is. Not under the sanitizers, whose runtime is a
 # shared library; the tests give such a build's rootfs the host's libraries.
+# They use none of the libraries of PROGRAM_PKGS, and link none of them.
 STATIC_PROGRAMS := miniinit escape
 static_flag = $(if $(SAN),,$(if $(filter $(1),$(STATIC_PROGRAMS)),-static))
+program_libs = $(if $(filter $(1),$(STATIC_PROGRAMS)),,$$(PROGRAM_LIBS))
 
 # $(call program_rules,CTX,CH,PROG): CTX/bin/PROG, everything from CTX,
 # and CTX/grade/CH/PROG, with the earlier chapters from the solutions.
 define program_rules
 $(BUILD)/$(1)/bin/$(3): $(BUILD)/prog/$(2)/$(3).o $(call all_libs,$(1),$(2)) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $(call program_libs,$(3))
 
 $(BUILD)/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,$(1),$(2)) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $(call program_libs,$(3))
 endef
 
 # The programs of the chapters before CH: a chapter's programs may run
@@ -204,7 +206,7 @@ CHEAT_OBJ := $(BUILD)/tests/harness/cheat.o
 define cheat_program
 $(BUILD)/cheat/$(1)/grade/$(2)/$(3): $(BUILD)/prog/$(2)/$(3).o $(call libs_for,stub/$(1),$(2)) $(CHEAT_OBJ) $(COMMON_LIB)
 	@mkdir -p $$(@D)
-	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $$(PROGRAM_LIBS)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS) $(call static_flag,$(3)) -o $$@ $$^ $(call program_libs,$(3))
 endef
 
 define cheat_runner
