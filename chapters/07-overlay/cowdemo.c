@@ -27,6 +27,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -442,11 +443,26 @@ static struct options parse_options(int argc, char **argv)
 /* The child's PID, where signals are forwarded. */
 static pid_t child;
 
+/* The signals a user stops a program with; held back while the scratch
+ * directory exists and nobody is there yet to remove it. */
+static void hold_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(how, &set, NULL) < 0)
+		die_errno(errno, "sigprocmask");
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = parse_options(argc, argv);
 	char scratch[PATH_MAX];
-	int status;
+	int status = 0, fork_errno;
 
 	/* 1. The scratch directory: its name carries the lab's prefix. */
 	if (geteuid() != 0)
@@ -455,6 +471,7 @@ int main(int argc, char **argv)
 	                     "%s/boxlab-cowdemo-XXXXXX",
 	                     opts.dir) >= sizeof(scratch))
 		die("--dir %s: path too long", opts.dir);
+	hold_signals(SIG_BLOCK);
 	if (!mkdtemp(scratch))
 		die_errno(errno, "--dir %s", opts.dir);
 	printf("cowdemo: layers in %s (a tmpfs in a mount namespace of its "
@@ -462,21 +479,27 @@ int main(int argc, char **argv)
 	       scratch);
 	fflush(stdout);
 
-	/* 2. The demo, in a child: its mounts end with it, whatever
-	 * happens. Ctrl-C reaches it; we stay to clean up. */
+	/* 2. The demo, in a child: its mounts and files end with it,
+	 * whatever happens. Ctrl-C reaches it; we stay to clean up. */
 	child = fork();
-	if (child < 0)
-		die_errno(errno, "fork");
-	if (child == 0)
+	fork_errno = errno;
+	if (child == 0) {
+		hold_signals(SIG_UNBLOCK);
 		demo(&opts, scratch);
-	cmd_forward_signals(&child);
-	while (waitpid(child, &status, 0) < 0)
+	}
+	if (child > 0) {
+		cmd_forward_signals(&child);
+		hold_signals(SIG_UNBLOCK);
+	}
+	while (child > 0 && waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "waitpid");
 
-	/* 3. Remove the scratch directory, now empty on the host. */
+	/* 3. Remove the scratch directory, empty on the host. */
 	if (rmdir(scratch) < 0)
 		warn_errno(errno, "remove %s", scratch);
+	if (child < 0)
+		die_errno(fork_errno, "fork");
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -139,9 +139,11 @@ int ovl_diff(const char *upper, const char *lower_view, ovl_change_fn *fn,
  * fsconfig(2), fsmount(2), move_mount(2)), giving each lower layer by
  * itself as "lowerdir+" (Linux 6.8): no escaping, and no page limit on
  * the number of layers. Returns 0, -EOPNOTSUPP if the kernel does not
- * know "lowerdir+", or -errno; on failure, the kernel's own message (the
- * fs context's log, read(2) from the fsopen() fd, "e overlayfs: ...") is
- * copied into ERROR of ERROR_SIZE bytes, "" if there is none. */
+ * know "lowerdir+", or -errno (-EINVAL for more than OVL_MAX_LAYERS). On
+ * failure, the first error the kernel logged in the fs context (read(2)
+ * from the fsopen() fd: "e overlay: too many lower directories, ...") is
+ * copied into ERROR of ERROR_SIZE bytes without the "e ", or "" if it
+ * logged none there (many of overlayfs's reasons still go to dmesg). */
 int ovl_mount_layers(const struct ovl_layers *layers, const char *target,
                      char *error, size_t error_size);
 
