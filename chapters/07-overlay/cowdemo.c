@@ -9,7 +9,7 @@
  * delete, replace a directory; and the overview's two cases of a file A
  * changed in the image under a running container. After each step it
  * shows the file in the three views, with inode and device, so a copy-up
- * can be seen. Last, what `docker diff` would say.
+ * can be seen. Last, what `docker diff` would say of it all.
  *
  * Everything happens in a child in a mount namespace of its own, with /
  * private and a tmpfs on the scratch directory DIR/boxlab-cowdemo-XXXXXX:
@@ -371,8 +371,7 @@ static noreturn void demo(const struct options *opts, const char *scratch)
 	for (i = 0; i < STEP_COUNT; i++)
 		if (!opts->step || strcmp(opts->step, steps[i].name) == 0)
 			run_step(&steps[i], opts->verbose);
-	if (!opts->step || strcmp(opts->step, "diff") == 0)
-		run_diff();
+	run_diff();
 	ret = ovl_umount("merged");
 	if (ret < 0)
 		die_errno(ret, "unmount merged");
@@ -393,7 +392,8 @@ static noreturn void usage(int status)
 	       "  --step NAME   run only this step:");
 	for (i = 0; i < STEP_COUNT; i++)
 		printf(" %s", steps[i].name);
-	printf(" diff\n"
+	printf("\n"
+	       "                (and then the diff, always)\n"
 	       "  -v            also list the upper layer and its xattrs\n");
 	exit(status);
 }
@@ -405,7 +405,7 @@ static bool known_step(const char *name)
 	for (i = 0; i < STEP_COUNT; i++)
 		if (strcmp(name, steps[i].name) == 0)
 			return true;
-	return strcmp(name, "diff") == 0;
+	return false;
 }
 
 static struct options parse_options(int argc, char **argv)
