@@ -26,13 +26,14 @@
 #include <stddef.h>
 
 /* mount(2) copies one page of options and cuts off the rest without a
- * word: an option string must be shorter than this (4096 on x86-64 and
- * arm64), or some lower layers silently vanish from the mount. */
+ * word: an option string must be shorter than this, or some lower layers
+ * silently vanish from the mount. A page is 4096 bytes on x86-64 (arm64
+ * kernels may have larger ones; the smallest is the safe bound). */
 #define OVL_OPTIONS_MAX 4096
 
 /* The most lower layers one overlay may have (the kernel's
  * OVL_MAX_STACK). Through mount(2), the page of options runs out long
- * before: about 40 layers of Docker's 64-character paths. */
+ * before: about 45 layers of Docker's full paths, 90 bytes each. */
 #define OVL_MAX_LAYERS 500
 
 /* The layers of one overlay mount. */
