@@ -142,9 +142,20 @@ chapter_06() {
 	trap - EXIT
 }
 
+chapter_07() {
+	say "== Chapter 07: overlayfs, union mounts and copy-on-write (chapters/07-overlay/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	say "A container's changes land in its upper layer and the image below never changes: write, chmod, delete, a directory replaced, the overview's two cases of a file changed in the image under a running container, and what docker diff would say:"
+	show "$bin/cowdemo"
+}
+
 chapter_01
 chapter_02
 chapter_03
 chapter_04
 chapter_05
 chapter_06
+chapter_07
