@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,26 +88,73 @@ ssize_t file_read_buf(int dirfd, const char *path, char *buf, size_t size)
 	return len;
 }
 
-int file_write_all(int dirfd, const char *path, const void *data, size_t len)
+/* Write all LEN bytes of DATA to FD, retrying short writes. */
+static int write_fully(int fd, const char *p, size_t len)
 {
-	const char *p = data;
 	ssize_t n;
-	int fd, ret = 0;
 
-	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
+		if (n < 0)
+			return -errno;
 		p += n;
-		len -= n;
+		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int file_mkdirs(int dirfd, const char *path, mode_t mode)
+{
+	char buf[PATH_MAX], *slash;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (slash = buf + strspn(buf, "/");; slash++) {
+		slash = strchr(slash, '/');
+		if (slash)
+			*slash = '\0';
+		if (mkdirat(dirfd, buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		if (!slash)
+			return 0;
+		*slash = '/';
+	}
+}
+
+int file_replace(int dirfd, const char *path, const void *data, size_t len,
+                 mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int fd, ret;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	ret = write_fully(fd, data, len);
+	if (ret == 0 && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && ret == 0 && errno != EINTR)
+		ret = -errno;
+	if (ret == 0 && renameat(dirfd, tmp, dirfd, path) < 0)
+		ret = -errno;
+	if (ret < 0)
+		unlinkat(dirfd, tmp, 0);
+	return ret;
+}
+
+int file_write_all(int dirfd, const char *path, const void *data, size_t len)
+{
+	int fd, ret;
+
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	ret = write_fully(fd, data, len);
 	if (close(fd) < 0 && ret == 0 && errno != EINTR)
 		ret = -errno;
 	return ret;

@@ -37,4 +37,16 @@ int file_write_all(int dirfd, const char *path, const void *data, size_t len);
 /* Like file_write_all() with a NUL-terminated string. */
 int file_write_string(int dirfd, const char *path, const char *text);
 
+/* mkdir -p: make DIRFD/PATH and every missing directory above it (MODE).
+ * Returns 0 (also when it exists), or -errno. */
+int file_mkdirs(int dirfd, const char *path, mode_t mode);
+
+/* Replace DIRFD/PATH with LEN bytes of DATA, or create it (MODE), so that
+ * a crash at any moment leaves either the old file or the new one, never
+ * a part: write PATH.tmp-PID, fsync(2) it, rename(2) it over PATH. For
+ * state the lab keeps (image stores, container records). Returns 0 or
+ * -errno; on failure the temporary file is gone and PATH untouched. */
+int file_replace(int dirfd, const char *path, const void *data, size_t len,
+                 mode_t mode);
+
 #endif

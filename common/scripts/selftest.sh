@@ -65,10 +65,12 @@ sanitized_solutions() {
 }
 
 # The chapters in a guest of LAYOUT, with full marks (the
-# guest's grade.json comes back to build/vm/); skipped without qemu.
+# guest's grade.json comes back to build/vm/); skipped without qemu. The
+# guest's kernel (6.1) is older than the host's: a test that needs a
+# newer one skips itself there, and is listed.
 vm_solutions_full() {
 	make -s test-vm LAYOUT="$1" IMPL=solutions &&
-		build/tools/grade --expect full "build/vm/$1-solutions-grade.json"
+		build/tools/grade --expect full-or-skipped "build/vm/$1-solutions-grade.json"
 }
 
 vm_step() {
