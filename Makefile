@@ -91,7 +91,7 @@ all_libs = $(foreach c,$(call reverse,$(call before,$(2)) $(2)),$(BUILD)/$(1)/li
 
 COMMON_LIB := $(BUILD)/common/libboxlab.a
 COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(wildcard common/*.c))
-HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o worker.o helpers.o cgsweep.o)
+HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o worker.o helpers.o cgsweep.o testroot.o)
 GRADE_TOOL := $(BUILD)/tools/grade
 COMMON_TESTS := $(BUILD)/tests/common/run-tests
 
