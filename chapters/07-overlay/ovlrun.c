@@ -246,6 +246,9 @@ int main(int argc, char **argv)
 	if (opts.keep)
 		fprintf(stderr, "ovlrun: the layer is kept in %s\n", p.upper);
 	remove_tree(AT_FDCWD, p.scratch);
+	while (opts.n_lowers > 0)
+		free((char *)opts.lowers[--opts.n_lowers]);
+	free(opts.lowers);
 	ret = init_exit_code(status);
 	return ret < 0 ? EXIT_FAILURE : ret;
 }

@@ -24,7 +24,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -f "$out"/grade.json "$out"/*.results.json "$out"/*.log "$out"/*.log.build
 
-chapters=$(cd "$top/chapters" && ls -d [0-9][0-9]-*)
+# The chapters the Makefile knows: those with a test suite.
+chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
 for arg in "$@"; do
 	case $arg in
 	CH=*) want=${arg#CH=}
@@ -65,9 +66,12 @@ for chapter in $chapters; do
 	else
 		# The lab's solutions always build: their runner knows the tests.
 		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")
-		make -s -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1
-		"$scratch/build/solutions/grade/$chapter/run-tests" \
-			--not-built "${why:-see $log.build}" --json "$json" || true
+		if make -s -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1; then
+			"$scratch/build/solutions/grade/$chapter/run-tests" \
+				--not-built "${why:-see $log.build}" --json "$json" || true
+		else
+			echo "grade: $chapter: the lab's own solutions do not build here" >&2
+		fi
 	fi
 	[ -f "$json" ] && results="$results $json"
 done
