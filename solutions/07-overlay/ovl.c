@@ -477,7 +477,7 @@ static int names_read(int dirfd, struct names *ret_names)
 	closedir(dir);
 	if (ret < 0)
 		names_free(ret_names);
-	else
+	else if (ret_names->count > 1) /* qsort(NULL, 0) is undefined */
 		qsort(ret_names->name, ret_names->count, sizeof(char *),
 		      compare_names);
 	return ret;
