@@ -54,9 +54,12 @@ int oci_read(int layout_fd, const char *ref, struct oci_image *ret)
 	 *   3. the manifest blob: "mediaType" if present must be
 	 *      OCI_MEDIA_MANIFEST; its "config" (an OCI_MEDIA_CONFIG) and
 	 *      its "layers" (OCI_MEDIA_LAYER, _GZ or +zstd), in order;
+	 *      another media type is -ENOTSUP;
 	 *   4. the config blob: its bytes as they are in CONFIG_JSON
 	 *      (file_read_all() from common/file.h), parsed (json_loadb())
 	 *      for "rootfs" "diff_ids", one per layer.
+	 * One helper function per document (and one for a descriptor)
+	 * keeps each of them short.
 	 * A descriptor is {"mediaType", "digest", "size"}, all three needed.
 	 * A blob is the file blobs/sha256/HEX. Check every digest (from a
 	 * descriptor, or a diff_id) before you use or copy it: exactly

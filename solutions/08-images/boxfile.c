@@ -335,16 +335,16 @@ int boxfile_parse_line(const char *line, int number, struct boxfile_instr *ret,
 	 *
 	 * Read one instruction into *RET (see boxfile.h for what ARGS holds):
 	 *   - the keyword, compared with boxfile_keywords[] ignoring case
-	 *     (strncasecmp(3)): none matches, "unknown instruction";
-	 *   - TEXT: the line without the spaces around it; LINE: NUMBER;
+	 *     (strncasecmp(3)); TEXT: the line without the spaces around
+	 *     it; LINE: NUMBER;
 	 *   - RUN, CMD, ENTRYPOINT: if the rest starts with "[" and
-	 *     json_loads() reads it, it must be an array of strings ("bad
-	 *     JSON array" if not) and they are ARGS, with EXEC_FORM set;
-	 *     if it is not JSON at all it is the shell form, as in Docker
-	 *     ("RUN [ -f /x ] && ..."): the rest is the one argument;
+	 *     json_loads() reads it, it must be an array of strings, which
+	 *     are ARGS, with EXEC_FORM set; if it is not JSON at all it is
+	 *     the shell form, as in Docker ("RUN [ -f /x ] && ..."): the
+	 *     rest is the one argument;
 	 *   - COPY, ADD: the JSON array or the words, the last one the
-	 *     destination; a word starting with "--" is an option we do
-	 *     not support (say so rather than copy a file named --chown=1);
+	 *     destination; a first word starting with "--" is an option we
+	 *     do not support (say so rather than copy a file "--chown=1");
 	 *   - FROM, WORKDIR, USER: exactly one word;
 	 *   - ENV, LABEL: words, each KEY=VALUE with a KEY; ENV also takes
 	 *     the old "ENV KEY VALUE", the value the rest of the line as it
@@ -353,11 +353,19 @@ int boxfile_parse_line(const char *line, int number, struct boxfile_instr *ret,
 	 * spaces separate them; '...' keeps everything as it is; "..."
 	 * keeps everything but \" \\ \$, which lose their backslash;
 	 * outside quotes a backslash keeps the next character (a\ b is one
-	 * word); a quote still open at the end is "unterminated quote".
-	 * Check the number of arguments with a message for each instruction
-	 * ("FROM needs one image", "COPY needs a source and a
-	 * destination"...). On any failure free what you allocated, leave
-	 * *RET alone and return -EINVAL (or -ENOMEM, "out of memory").
+	 * word). A small struct for the words you collect (a growing,
+	 * NULL-terminated array) and a splitter that takes one character at
+	 * a time keep the functions short.
+	 * On failure return -EINVAL with *RET_ERROR one of these messages,
+	 * exactly (the tests compare them):
+	 *   "unknown instruction"   "unterminated quote"   "bad JSON array"
+	 *   "FROM needs one image"  "WORKDIR needs one path"
+	 *   "USER needs one user"   "RUN needs a command" (CMD, ENTRYPOINT
+	 *   likewise)  "COPY needs a source and a destination" (ADD too)
+	 *   "ENV needs KEY=VALUE" (LABEL too)
+	 *   "options such as --from or --chown are not supported"
+	 * or -ENOMEM with "out of memory". Free what you allocated and leave
+	 * *RET alone.
 	 *
 	 * stub: return exercise_todo("8.6", line, number, ret, ret_error);
 	 */

@@ -409,27 +409,51 @@ START_TEST(a_nested_index_gives_the_linux_amd64_image)
 }
 END_TEST
 
+/* oci_read() of "latest" in FD must be -EINVAL, and must not have
+ * opened the file WATCH watches. */
+static void refused_unopened(int fd, int watch, const char *what)
+{
+	struct oci_image image = { 0 };
+	char event[256];
+	ssize_t len;
+	int err;
+
+	err = oci_read(fd, "latest", &image);
+	test_assert_no_stub();
+	len = read(watch, event, sizeof(event));
+	ck_assert_msg(len < 0 && errno == EAGAIN,
+	              "%s: oci_read() opened a file outside the layout", what);
+	ck_assert_err(err, -EINVAL, what);
+}
+
 START_TEST(a_malformed_digest_is_einval_and_opens_nothing)
 {
 	/* From blobs/sha256/, three levels up is the test's directory. */
 	static const char escape[] = "sha256:../../../secret";
-	static const char upper[] = "sha256:"
-	                            "ABCDEF0123456789ABCDEF0123456789"
-	                            "ABCDEF0123456789ABCDEF0123456789";
-	static const char longer[] = "sha256:"
-	                             "abcdef0123456789abcdef0123456789"
-	                             "abcdef0123456789abcdef0123456789/x";
-	const struct image_spec specs[] = {
-		{ .config_digest = escape }, { .config_digest = upper },
-		{ .layer_digest = escape },  { .layer_digest = longer },
-		{ .diff_id = "sha256:12" },  { .diff_id = escape },
+	static const struct {
+		const char *what;
+		struct image_spec spec;
+	} cases[] = {
+		{ "config digest sha256:../../../secret",
+		  { .config_digest = escape } },
+		{ "config digest in capitals",
+		  { .config_digest = "sha256:"
+		                     "ABCDEF0123456789ABCDEF0123456789"
+		                     "ABCDEF0123456789ABCDEF0123456789" } },
+		{ "layer digest sha256:../../../secret",
+		  { .layer_digest = escape } },
+		{ "layer digest with /x after 64 digits",
+		  { .layer_digest = "sha256:"
+		                    "abcdef0123456789abcdef0123456789"
+		                    "abcdef0123456789abcdef0123456789/x" } },
+		{ "diff_id sha256:12", { .diff_id = "sha256:12" } },
+		{ "diff_id sha512:...", { .diff_id = "sha512:abcdef" } },
 	};
 	char top[PATH_MAX], secret[PATH_MAX + 8], entry[512], name[32];
 	struct image_made made;
-	struct oci_image image;
 	const char *dir;
 	size_t i;
-	int fd, watch, seen;
+	int fd, watch;
 
 	/* A decoy outside the layout, which a careless reader would take
 	 * for a manifest or a config; inotify tells if it is opened. */
@@ -445,39 +469,27 @@ START_TEST(a_malformed_digest_is_einval_and_opens_nothing)
 	ck_assert_int_ge(inotify_add_watch(watch, secret, IN_OPEN), 0);
 
 	dir = new_layout(top, "layout", "1.0.0");
-	write_image(dir, &specs[0], &made);
+	write_image(dir, &cases[0].spec, &made);
 	put_index(dir,
 	          descriptor(entry, sizeof(entry), OCI_MEDIA_MANIFEST, escape,
 	                     10, "latest", NULL),
 	          NULL);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	read_fails(fd, "latest", -EINVAL, "index.json names sha256:../..");
+	refused_unopened(fd, watch, "index.json names sha256:../../../secret");
 	close(fd);
-	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(name, sizeof(name), "layout%zu", i);
 		dir = new_layout(top, name, "1.0.0");
-		write_image(dir, &specs[i], &made);
+		write_image(dir, &cases[i].spec, &made);
 		put_index(dir,
 		          descriptor(entry, sizeof(entry), OCI_MEDIA_MANIFEST,
 		                     made.manifest, made.manifest_size,
 		                     "latest", NULL),
 		          NULL);
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		memset(&image, 0, sizeof(image));
-		ck_assert_msg(oci_read(fd, "latest", &image) == -EINVAL,
-		              "case %zu (%s %s): expected -EINVAL", i,
-		              specs[i].config_digest  ? "config digest"
-		              : specs[i].layer_digest ? "layer digest"
-		                                      : "diff_id",
-		              specs[i].config_digest  ? specs[i].config_digest
-		              : specs[i].layer_digest ? specs[i].layer_digest
-		                                      : specs[i].diff_id);
+		refused_unopened(fd, watch, cases[i].what);
 		close(fd);
 	}
-	test_assert_no_stub();
-	seen = (int)read(watch, name, sizeof(name));
-	ck_assert_msg(seen < 0 && errno == EAGAIN,
-	              "oci_read() opened %s, outside the layout", secret);
 	close(watch);
 }
 END_TEST
