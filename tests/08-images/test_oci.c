@@ -600,6 +600,36 @@ static void digest_of_blob(int dir_fd, const char *digest,
 	sha256_digest(data, (size_t)len, ret);
 }
 
+/* skopeo copies the image at IMAGE_REF (oci:DIR:TAG) to another layout
+ * under another tag: oci_read() must find the same image there. */
+static void read_a_skopeo_copy(const char *image_ref,
+                               const struct oci_image *original)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 32];
+	struct oci_image image = { 0 };
+	struct run_result result;
+	int fd;
+
+	snprintf(from, sizeof(from), "oci:%s", image_ref);
+	snprintf(to, sizeof(to), "oci:%s/copy:copied", test_tmpdir());
+	test_run((char *[]){ "/usr/bin/skopeo", "--insecure-policy", "copy",
+	                     "-q", from, to, NULL },
+	         &result);
+	test_assert_exit(&result, 0);
+	test_run_free(&result);
+	to[strlen(to) - strlen(":copied")] = '\0';
+	fd = open(to + strlen("oci:"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ok(oci_read(fd, "copied", &image),
+	             "oci_read(\"copied\") of a skopeo copy");
+	ck_assert_str_eq(image.config.digest.text,
+	                 original->config.digest.text);
+	ck_assert_str_eq(image.layers[0].digest.text,
+	                 original->layers[0].digest.text);
+	oci_image_free(&image);
+	close(fd);
+}
+
 START_TEST(reads_a_layout_made_by_umoci)
 {
 	char layout[PATH_MAX + 8], src[PATH_MAX + 8], image_ref[PATH_MAX + 16];
@@ -638,8 +668,10 @@ START_TEST(reads_a_layout_made_by_umoci)
 	oci_image_free(&image);
 	ck_assert_ok(oci_read(fd, NULL, &image), "oci_read(NULL)");
 	ck_assert_uint_eq(image.n_layers, 1);
-	oci_image_free(&image);
 	close(fd);
+	if (access("/usr/bin/skopeo", X_OK) == 0)
+		read_a_skopeo_copy(image_ref, &image);
+	oci_image_free(&image);
 }
 END_TEST
 
