@@ -23,7 +23,9 @@ SAN ?=
 V ?=
 
 BUILD := $(if $(SAN),build/san,build)
-CHAPTERS := $(patsubst chapters/%/,%,$(sort $(wildcard chapters/[0-9][0-9]-*/)))
+# A chapter counts once it has its test suite (a chapter being written
+# may have its headers before).
+CHAPTERS := $(patsubst tests/%/suite.c,%,$(sort $(wildcard tests/[0-9][0-9]-*/suite.c)))
 
 ifeq ($(filter $(IMPL),solutions exercises),)
 $(error IMPL must be solutions or exercises, not '$(IMPL)')
@@ -89,7 +91,7 @@ all_libs = $(foreach c,$(call reverse,$(call before,$(2)) $(2)),$(BUILD)/$(1)/li
 
 COMMON_LIB := $(BUILD)/common/libboxlab.a
 COMMON_OBJS := $(patsubst common/%.c,$(BUILD)/common/%.o,$(wildcard common/*.c))
-HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o worker.o helpers.o cgsweep.o)
+HARNESS_OBJS := $(addprefix $(BUILD)/tests/harness/,runner.o worker.o helpers.o cgsweep.o testroot.o)
 GRADE_TOOL := $(BUILD)/tools/grade
 COMMON_TESTS := $(BUILD)/tests/common/run-tests
 

@@ -150,6 +150,8 @@ chapter_07() {
 	fi
 	say "A container's changes land in its upper layer and the image below never changes: write, chmod, delete, a directory replaced, the overview's two cases of a file changed in the image under a running container, and what docker diff would say:"
 	show "$bin/cowdemo"
+	say "ovlrun: a container on a fresh layer over the busybox image, then docker diff of it:"
+	show "$bin/ovlrun" "$rootfs" -- sh -c 'mkdir /data && echo hi > /data/x && rm /bin/true && ls /data'
 }
 
 chapter_01

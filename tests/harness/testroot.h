@@ -1,4 +1,5 @@
-/* testroot.h - small root file systems for chapter 06's tests. */
+/* testroot.h - small busybox root file systems for the tests of the
+ * container chapters (06 and later). */
 #ifndef BOXLAB_TESTROOT_H
 #define BOXLAB_TESTROOT_H
 

@@ -1,4 +1,5 @@
-/* testroot.c - root file systems for chapter 06's tests. See testroot.h. */
+/* testroot.c - root file systems for the container chapters' tests. See
+ * testroot.h. */
 #include "testroot.h"
 
 #include "harness.h"
