@@ -251,7 +251,7 @@ static int print_ls_row(const char *ref, const struct digest *id, void *data)
 	if (store_image_layers(row->store, json, &layers, &n) == 0)
 		for (i = 0; i < n; i++)
 			bytes += layers[i].size;
-	printf("%-20s %-10s %-14.12s %-18s %s\n", repo, colon + 1,
+	printf("%-20s %-10s %-14.12s %-24s %s\n", repo, colon + 1,
 	       digest_hex(id->text),
 	       ago(json_string_value(json_object_get(config, "created")), when,
 	           sizeof(when)),
@@ -269,7 +269,7 @@ static int cmd_ls(const struct store *store, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		die_usage("ls takes no argument");
-	printf("%-20s %-10s %-14s %-18s %s\n", "REPOSITORY", "TAG", "IMAGE ID",
+	printf("%-20s %-10s %-14s %-24s %s\n", "REPOSITORY", "TAG", "IMAGE ID",
 	       "CREATED", "SIZE");
 	store_each_tag(store, print_ls_row, &row);
 	return EXIT_SUCCESS;
@@ -312,7 +312,7 @@ static int cmd_history(const struct store *store, int argc, char **argv)
 	store_image_layers(store, json, &layers, &n);
 	free(json);
 	history = json_object_get(config, "history");
-	printf("%-14s %-18s %-45s %s\n", "IMAGE", "CREATED", "CREATED BY",
+	printf("%-14s %-24s %-45s %s\n", "IMAGE", "CREATED", "CREATED BY",
 	       "SIZE");
 	layer = n;
 	/* Newest first. Each step of a build is an image whose parent is
@@ -324,7 +324,7 @@ static int cmd_history(const struct store *store, int argc, char **argv)
 		if (!json_is_true(json_object_get(entry, "empty_layer")) &&
 		    layer > 0)
 			layer--;
-		printf("%-14.12s %-18s %-45.45s %s\n",
+		printf("%-14.12s %-24s %-45.45s %s\n",
 		       id.text[0] ? digest_hex(id.text) : "<missing>",
 		       ago(json_string_value(json_object_get(entry, "created")),
 		           when, sizeof(when)),
