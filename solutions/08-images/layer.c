@@ -499,8 +499,9 @@ static int pack_one(struct packer *p)
 		return -ENOMEM;
 	/* Metadata from P->path (symlink target, xattrs), under the name
 	 * REL. No atime and ctime: reading the tree changes them, and the
-	 * same tree must give the same tar. The mtime to the second, as
-	 * Docker has it: nanoseconds would need a pax header per file. */
+	 * same tree must give the same tar (the full pax format would store
+	 * them). The mtime to the second, as Docker has it: nanoseconds
+	 * would need a pax header for every file. */
 	archive_entry_copy_sourcepath(entry, p->path);
 	archive_entry_copy_pathname(entry, rel);
 	ret = archive_read_disk_entry_from_file(p->disk, entry, -1, &st);
