@@ -943,6 +943,54 @@ START_TEST(create_is_deterministic)
 }
 END_TEST
 
+/* --- both, and layer_gzip() (given) ------------------------------------ */
+
+/* An upper directory packed, gzipped and unpacked again is the same
+ * upper directory: what a build commits is what a container will see. */
+START_TEST(layer_round_trip)
+{
+	const char *dir = test_tmpdir();
+	char upper[PATH_MAX], dest[PATH_MAX], tar[PATH_MAX], gz[PATH_MAX];
+	char value[8] = "";
+	struct layer_error err;
+	struct stat st, link;
+	int in, out;
+
+	test_needs_root();
+	strcpy(upper, at(dir, "upper"));
+	strcpy(dest, at(dir, "dest"));
+	strcpy(tar, at(dir, "layer.tar"));
+	strcpy(gz, at(dir, "layer.tar.gz"));
+	ck_assert_int_eq(mkdir(upper, 0755), 0);
+	make(upper, "etc", 'd', 0755, NULL);
+	ck_assert_int_eq(setxattr(at(upper, "etc"), OPAQUE_XATTR, "y", 1, 0),
+	                 0);
+	make(upper, "etc/hostname", 'f', 0644, "boxlab\n");
+	make(upper, "etc/motd", 'w', 0, NULL);
+	make(upper, "bin", 'd', 0755, NULL);
+	make(upper, "bin/busybox", 'f', 04755, "#!busybox\n");
+	make(upper, "bin/ls", 'h', 0, "bin/busybox");
+	make(upper, "bin/sh", 's', 0, "busybox");
+	create(upper, tar);
+	in = open(tar, O_RDONLY | O_CLOEXEC);
+	out = open(gz, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ck_assert_ok(layer_gzip(in, out), "layer_gzip()");
+	close(in);
+	close(out);
+	ck_assert_ok(apply(gz, dest, &err), "layer_apply()");
+	ck_assert(getxattr(at(dest, "etc"), OPAQUE_XATTR, value, 8) == 1);
+	assert_file(at(dest, "etc/hostname"), "boxlab\n", 0644);
+	assert_whiteout(at(dest, "etc/motd"));
+	assert_file(at(dest, "bin/busybox"), "#!busybox\n", 04755);
+	ck_assert_int_eq(lstat(at(dest, "bin/busybox"), &st), 0);
+	ck_assert_int_eq(lstat(at(dest, "bin/ls"), &link), 0);
+	ck_assert(st.st_ino == link.st_ino);
+	ck_assert_int_eq(lstat(at(dest, "bin/sh"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(!has_wh_names(dest));
+}
+END_TEST
+
 const struct graded_test layer_tests[] = {
 	GRADED("8.3", apply_writes_files_directories_and_links),
 	GRADED("8.3", apply_reads_a_gzipped_layer),
@@ -956,5 +1004,6 @@ const struct graded_test layer_tests[] = {
 	GRADED("8.4", create_turns_whiteouts_into_wh_files),
 	GRADED("8.4", create_marks_opaque_directories),
 	GRADED("8.4", create_is_deterministic),
+	PROGRAM(layer_round_trip),
 	{ 0 },
 };
