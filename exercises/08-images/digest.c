@@ -98,7 +98,7 @@ const char *digest_hex(const char *text)
 	 * same blob twice, or be asked for a file it does not have on a
 	 * case-sensitive file system). */
 	for (i = 0; i < DIGEST_HEX_LEN; i++)
-		if (!strchr("0123456789abcdef", hex[i]) || hex[i] == '\0')
+		if (hex[i] == '\0' || !strchr("0123456789abcdef", hex[i]))
 			return NULL;
 	return hex[DIGEST_HEX_LEN] == '\0' ? hex : NULL;
 }

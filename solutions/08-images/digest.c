@@ -98,7 +98,7 @@ const char *digest_hex(const char *text)
 	 * same blob twice, or be asked for a file it does not have on a
 	 * case-sensitive file system). */
 	for (i = 0; i < DIGEST_HEX_LEN; i++)
-		if (!strchr("0123456789abcdef", hex[i]) || hex[i] == '\0')
+		if (hex[i] == '\0' || !strchr("0123456789abcdef", hex[i]))
 			return NULL;
 	return hex[DIGEST_HEX_LEN] == '\0' ? hex : NULL;
 }
@@ -110,27 +110,27 @@ const char *digest_hex(const char *text)
  * digits, '=', '_' or '-'? No '/' anywhere, so no digest is a path. */
 static bool digest_is_well_formed(const char *text)
 {
-	const char *colon = strchr(text, ':');
-	size_t algorithm_len, i;
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	static const char encoded[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+	                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ=_-";
+	const char *p = text;
+	size_t n;
 
-	if (!colon || colon == text || colon[1] == '\0')
-		return false;
-	algorithm_len = colon - text;
-	for (i = 0; i < algorithm_len; i++) {
-		bool separator = strchr("+._-", text[i]) != NULL;
-
-		if (!separator && !strchr("abcdefghijklmnopqrstuvwxyz"
-		                          "0123456789",
-		                          text[i]))
+	/* The algorithm: components, each one or more of LOWER, with one
+	 * separator between two, up to the ':'. */
+	for (;;) {
+		n = strspn(p, lower);
+		if (n == 0)
 			return false;
-		/* A separator sits between two components. */
-		if (separator && (i == 0 || i == algorithm_len - 1 ||
-		                  strchr("+._-", text[i - 1])))
+		p += n;
+		if (*p == ':')
+			break;
+		if (*p == '\0' || !strchr("+._-", *p))
 			return false;
+		p++;
 	}
-	return strspn(colon + 1, "abcdefghijklmnopqrstuvwxyz"
-	                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                         "0123456789=_-") == strlen(colon + 1);
+	p++;
+	return *p != '\0' && strspn(p, encoded) == strlen(p);
 }
 /* END EXERCISE 8.1 */
 

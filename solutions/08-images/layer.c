@@ -346,8 +346,12 @@ int layer_apply(int archive_fd, const char *dest, struct layer_error *err)
 	 * Write with archive_write_disk_new() and these options:
 	 * ARCHIVE_EXTRACT_SECURE_SYMLINKS (refuse to write through a symbolic
 	 * link), _SECURE_NODOTDOT, _OWNER, _PERM, _TIME, _XATTR; no user
-	 * lookup (the numbers in the tar are the image's). The writer checks
-	 * every component of a path for links, so give it DEST's realpath(3).
+	 * lookup (the numbers in the tar are the image's). Not _UNLINK (it
+	 * would remove a link in the way instead of refusing), and not
+	 * _SECURE_NOABSOLUTEPATHS: every path you give the writer is
+	 * DEST/NAME, absolute; absolute NAMEs are refused by your own check.
+	 * The writer checks every component of a path for links, DEST's
+	 * too, so give it DEST's realpath(3).
 	 *
 	 * Then, for each archive_read_next_header() (ARCHIVE_EOF: done; an
 	 * error: -EINVAL), copy its path into ERR->entry and:
@@ -499,8 +503,9 @@ static int pack_one(struct packer *p)
 		return -ENOMEM;
 	/* Metadata from P->path (symlink target, xattrs), under the name
 	 * REL. No atime and ctime: reading the tree changes them, and the
-	 * same tree must give the same tar. The mtime to the second, as
-	 * Docker has it: nanoseconds would need a pax header per file. */
+	 * same tree must give the same tar (the full pax format would store
+	 * them). The mtime to the second, as Docker has it: nanoseconds
+	 * would need a pax header for every file. */
 	archive_entry_copy_sourcepath(entry, p->path);
 	archive_entry_copy_pathname(entry, rel);
 	ret = archive_read_disk_entry_from_file(p->disk, entry, -1, &st);
@@ -566,10 +571,12 @@ int layer_create(const char *upper, int out_fd)
 	 * sourcepath() the full path, _copy_pathname() the path relative to
 	 * UPPER ("etc/hostname"), archive_read_disk_entry_from_file(DISK,
 	 * ENTRY, -1, &st); unset its atime and ctime (they change when the
-	 * tree is read); drop_overlay_xattrs(); a character device 0/0 NAME
-	 * becomes a regular file ".wh.NAME", mode 0600, size 0. For a regular
-	 * file, archive_entry_linkify(): a second name of the same file
-	 * becomes a hard link. archive_write_header(), then
+	 * tree is read), keep the mtime's seconds only; drop_overlay_xattrs();
+	 * a character device 0/0 NAME becomes a regular file ".wh.NAME", mode
+	 * 0600, size 0. For a file that was a regular file on disk,
+	 * archive_entry_linkify(): a second name of the same file becomes a
+	 * hard link (not for whiteouts: overlayfs makes them as links to one
+	 * device, and each must stay a whiteout). archive_write_header(), then
 	 * write_file_data() if the entry has a size. After a directory with
 	 * trusted.overlay.opaque="y" (lgetxattr(2)), an entry DIR/.wh..wh..opq,
 	 * an empty regular file with the directory's owner, permissions and
