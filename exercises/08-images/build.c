@@ -684,7 +684,7 @@ int build_image(const struct store *store, const struct boxfile *boxfile,
 		           .opts = opts,
 		           .error = error,
 		           .error_size = error_size };
-	char step[64];
+	char step[512];
 	size_t i;
 	int err = 0;
 
@@ -708,8 +708,9 @@ int build_image(const struct store *store, const struct boxfile *boxfile,
 		err = store_tag(store, opts->tag, &b.id);
 	if (err == 0) {
 		say(&b, "Successfully built %s", short_id(&b.id));
-		if (opts->tag)
-			say(&b, "Successfully tagged %s", opts->tag);
+		if (opts->tag && store_normalize_ref(opts->tag, step,
+		                                     sizeof(step)) == 0)
+			say(&b, "Successfully tagged %s", step);
 		*ret_id = b.id;
 	} else if (!error[0]) {
 		fail(&b, err, "%s", strerror(-err));

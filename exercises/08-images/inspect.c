@@ -48,10 +48,13 @@ static json_t *graph_driver(const struct store *store, const char *cache_id,
 	store_layer_path(store, cache_id, "diff", upper, sizeof(upper));
 	store_layer_path(store, cache_id, "merged", merged, sizeof(merged));
 	store_layer_path(store, cache_id, "work", work, sizeof(work));
-	data = json_pack("{s:s, s:s, s:s}", "MergedDir", merged, "UpperDir",
-	                 upper, "WorkDir", work);
+	/* Docker prints this map with its keys sorted: LowerDir first. */
+	data = json_object();
 	if (lower)
 		json_object_set_new(data, "LowerDir", lower);
+	json_object_set_new(data, "MergedDir", json_string(merged));
+	json_object_set_new(data, "UpperDir", json_string(upper));
+	json_object_set_new(data, "WorkDir", json_string(work));
 	return json_pack("{s:o, s:s}", "Data", data, "Name", "overlay2");
 }
 
