@@ -35,7 +35,7 @@ enum boxfile_op {
 	BOXFILE_LABEL,      /* LABEL K=V [K=V...] */
 };
 
-/* The keywords, in the order of enum boxfile_op. */
+/* The keywords, in the order of enum boxfile_op, then NULL. */
 extern const char *const boxfile_keywords[];
 
 /* One instruction. */
@@ -52,18 +52,25 @@ struct boxfile_instr {
 /* What boxfile_parse_line() puts in ARGS:
  *   FROM, WORKDIR, USER: the one word;
  *   RUN, CMD, ENTRYPOINT: the array's strings (exec form), or the whole
- *     rest of the line as one string (shell form);
+ *     rest of the line as one string (shell form); text that starts
+ *     with "[" but is not JSON is the shell form, as in Docker ("RUN
+ *     [ -f /x ] && ..."); CMD [] and ENTRYPOINT [] have no arguments;
  *   COPY, ADD: the words, the last one the destination (at least two;
- *     the JSON array form too);
+ *     the JSON array form too); options (--from, --chown) are refused;
  *   ENV, LABEL: "KEY=VALUE" strings, the values unquoted ("a b" and
  *     a\ b are both `a b`); the old form "ENV KEY VALUE" gives one
- *     "KEY=VALUE" with the rest of the line as the value. */
+ *     "KEY=VALUE" with the rest of the line, as it is, as the value.
+ * Words are split at spaces as a shell would, with nothing expanded
+ * ($VAR stays as it is): '...' keeps all it holds, "..." all but \",
+ * \\ and \$, which lose their backslash, and outside quotes a
+ * backslash keeps the next character (a\ b is one word). */
 
 /* Parse one logical LINE (continuations already joined, no comment) that
  * started on line NUMBER into RET. Returns 0, or -EINVAL with a message
  * in *RET_ERROR (a static string: "unknown instruction", "FROM needs one
- * image", "unterminated quote", "bad JSON array"...). On failure RET
- * holds nothing to free. The JSON array form is read with jansson. */
+ * image", "unterminated quote", "bad JSON array"...), or -ENOMEM ("out
+ * of memory"). On failure *RET is left as it was, with nothing to free.
+ * The JSON array form is read with jansson. */
 int boxfile_parse_line(const char *line, int number, struct boxfile_instr *ret,
                        const char **ret_error);
 
@@ -85,7 +92,8 @@ struct boxfile_error {
 /* Read the Boxfile TEXT (all of it, NUL-terminated): split it into
  * logical lines (comments, empty lines, continuations), parse each with
  * boxfile_parse_line(), and check the order (the first instruction must
- * be FROM). Returns 0, or -EINVAL with ERR filled in. */
+ * be FROM; a Boxfile without any is refused too). Returns 0, or -EINVAL
+ * (or -ENOMEM) with ERR filled in: the line the instruction starts on. */
 int boxfile_parse(const char *text, struct boxfile *ret,
                   struct boxfile_error *err);
 

@@ -30,9 +30,10 @@ struct layer_error {
  * ".wh..wh..opq" entry sets trusted.overlay.opaque="y" on its directory,
  * every other entry is written as it is (type, mode, owner, times,
  * symbolic links as links, hard links to earlier entries). Refuses the
- * whole layer at the first entry whose path is absolute or has a ".."
- * component, or that would be written through a symbolic link, with
- * -EPERM and that entry in ERR; nothing is ever written outside DEST.
+ * whole layer at the first entry whose path (or hard link target) is
+ * absolute or has a ".." component, or that would be written through a
+ * symbolic link, with -EPERM and that entry in ERR; nothing is ever
+ * written outside DEST. DEST itself may be reached through links.
  * Returns 0; -EPERM as said; -EINVAL (ERR names the entry) for an
  * archive libarchive cannot read; or -errno. */
 int layer_apply(int archive_fd, const char *dest, struct layer_error *err);
@@ -42,7 +43,10 @@ int layer_apply(int archive_fd, const char *dest, struct layer_error *err);
  * directories before what they hold): a character device 0/0 NAME becomes
  * an empty regular file ".wh.NAME", a directory with
  * trusted.overlay.opaque="y" gets a ".wh..wh..opq" entry after it, and
- * trusted.overlay.* attributes are left out. Returns 0 or -errno. */
+ * trusted.overlay.* attributes are left out. Each directory's names are
+ * taken in sorted order and no access or change time is stored, so the
+ * same tree always gives the same bytes, hence the same digest (which a
+ * build cache relies on). Returns 0 or -errno. */
 int layer_create(const char *upper, int out_fd);
 
 /* Copy IN_FD (from its offset) to OUT_FD gzip-compressed, the form a

@@ -51,12 +51,16 @@ struct oci_image {
  * REF's manifest in index.json by its OCI_REF_NAME annotation (following
  * one nested image index, which picks the linux/amd64 manifest), read the
  * manifest and the config blob it names, and fill RET. Blobs are read,
- * not verified (digest_verify() does that). Returns 0, or -ENOENT (no
- * such REF, or a file missing), -EINVAL (not a layout, or a document
- * without a field it must have: "manifests", "config", "layers",
- * "rootfs.diff_ids"...), -ENOTSUP (a version or media type it does not
- * know), -errno. On failure RET holds nothing to free. See jansson's
- * json_load_file(), json_object_get(). */
+ * not verified (digest_verify() does that), but every digest read is
+ * checked to be "sha256:" and 64 lowercase hex digits before it is used
+ * as a path or copied. Returns 0, or -ENOENT (no such REF, no
+ * linux/amd64 manifest, or a file missing), -EINVAL (not a layout: no
+ * oci-layout; a NULL REF and several images; a malformed digest; a
+ * document that is not JSON or lacks a field it must have: "manifests",
+ * "config", "layers", "rootfs.diff_ids"...; not one diff_id per layer),
+ * -ENOTSUP (a layout version or media type it does not know), -errno.
+ * On failure RET is left as it was, with nothing to free. See jansson's
+ * json_loadfd(), json_object_get(). */
 int oci_read(int layout_fd, const char *ref, struct oci_image *ret);
 
 /* Free what oci_read() allocated in IMAGE. Accepts a zeroed one. */
