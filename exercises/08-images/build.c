@@ -708,8 +708,8 @@ int build_image(const struct store *store, const struct boxfile *boxfile,
 		err = store_tag(store, opts->tag, &b.id);
 	if (err == 0) {
 		say(&b, "Successfully built %s", short_id(&b.id));
-		if (opts->tag && store_normalize_ref(opts->tag, step,
-		                                     sizeof(step)) == 0)
+		if (opts->tag &&
+		    store_normalize_ref(opts->tag, step, sizeof(step)) == 0)
 			say(&b, "Successfully tagged %s", step);
 		*ret_id = b.id;
 	} else if (!error[0]) {

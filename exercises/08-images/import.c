@@ -55,6 +55,22 @@ static int uncompress(int in_fd, int out_fd)
 	return ret;
 }
 
+/* End TAR_FD, a tar of SIZE bytes, as a tar must end: its last entry's
+ * data padded to a block of 512 and two zero blocks. Some writers leave
+ * them out (umoci 0.4.7's insert does); Go's tar reader, and so Docker,
+ * takes such a layer, and libarchive does not. Undone by truncating the
+ * file back to SIZE, so the kept tar keeps the digest it was named by. */
+static int terminate_tar(int tar_fd, off_t size)
+{
+	static const char zeros[512 * 3];
+	off_t end = (size + 511) / 512 * 512 + 1024;
+
+	if (end > size && pwrite(tar_fd, zeros, (size_t)(end - size), size) !=
+	                          (ssize_t)(end - size))
+		return -EIO;
+	return lseek(tar_fd, 0, SEEK_SET) < 0 ? -errno : 0;
+}
+
 /* A one-layer image from the layer directory CACHE_ID, now filled. */
 static int finish_one_layer(const struct store *store, const char *cache_id,
                             const char *source, const char *name,
@@ -122,6 +138,7 @@ static int import_layer(const struct store *store, int blobs_fd,
 	struct layer_error lerr = { "" };
 	struct digest diff_id;
 	int blob = -1, tar = -1, err;
+	struct stat st;
 
 	err = digest_verify(blobs_fd, d->digest.text);
 	if (err < 0)
@@ -150,11 +167,15 @@ static int import_layer(const struct store *store, int blobs_fd,
 		                      NULL, "", cache_id);
 	if (err == 0 && (store_layer_path(store, cache_id, "diff", diff,
 	                                  sizeof(diff)) < 0 ||
-	                 lseek(tar, 0, SEEK_SET) < 0))
+	                 fstat(tar, &st) < 0))
 		err = -EIO;
+	if (err == 0)
+		err = terminate_tar(tar, st.st_size);
 	if (err == 0 && (err = layer_apply(tar, diff, &lerr)) < 0)
 		fail(error, size, err, "layer %s: %s%s%s", d->digest.text,
 		     lerr.entry, lerr.entry[0] ? ": " : "", strerror(-err));
+	if (err == 0 && ftruncate(tar, st.st_size) < 0)
+		err = -errno;
 	if (err == 0)
 		err = store_layer_commit(store, cache_id, parent, tar, ret);
 	if (err < 0 && cache_id[0])
