@@ -371,31 +371,38 @@ static int has_tag(const char *ref, const struct digest *id, void *data)
 	return !strcmp(id->text, ((const struct digest *)data)->text);
 }
 
-/* docker rmi: a name is untagged; the image goes when no name is left. */
+/* docker rmi: a name is untagged; the image goes when no name, no
+ * container and no image built on it is left, and so do the untagged
+ * images it was built on, the steps of its build. */
 static int cmd_rm(const struct store *store, int argc, char **argv)
 {
 	int i, err, status = EXIT_SUCCESS;
-	struct digest id;
+	struct digest id, parent;
+	char ref[512], *json;
 
 	if (argc < 2)
 		die_usage("rm needs an IMAGE");
 	for (i = 1; i < argc; i++) {
 		id = resolve(store, argv[i]);
-		if (!digest_hex(argv[i]) && store_untag(store, argv[i]) == 0)
-			printf("Untagged: %s\n", argv[i]);
-		if (store_each_tag(store, has_tag, &id))
-			continue;
-		err = store_image_remove(store, &id);
-		if (err == -EBUSY) {
-			warn("%s: a container uses it (boximg umount --rm "
-			     "first)",
-			     argv[i]);
-			status = EXIT_FAILURE;
-		} else if (err < 0) {
-			warn_errno(err, "remove %s", argv[i]);
-			status = EXIT_FAILURE;
-		} else {
+		if (!digest_hex(argv[i]) && store_untag(store, argv[i]) == 0 &&
+		    store_normalize_ref(argv[i], ref, sizeof(ref)) == 0)
+			printf("Untagged: %s\n", ref);
+		while (!store_each_tag(store, has_tag, &id)) {
+			parent.text[0] = '\0';
+			if (store_image_get(store, &id, &json, &parent) == 0)
+				free(json);
+			err = store_image_remove(store, &id);
+			if (err == -EBUSY)
+				break; /* a child image or a container */
+			if (err < 0) {
+				warn_errno(err, "remove %s", argv[i]);
+				status = EXIT_FAILURE;
+				break;
+			}
 			printf("Deleted: %s\n", id.text);
+			if (!parent.text[0])
+				break;
+			id = parent;
 		}
 	}
 	return status;

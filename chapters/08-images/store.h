@@ -171,7 +171,8 @@ int store_each_tag(const struct store *store,
 
 /* Remove image ID (untagged already): its config, and each of its layers
  * that no other image and no container uses. Returns 0, -EBUSY if a
- * tag or a container still uses it, or -errno. */
+ * tag, a container or an image built on it (its child) still uses it,
+ * or -errno. */
 int store_image_remove(const struct store *store, const struct digest *id);
 
 /* A container's two layers on top of its image, as `docker create` makes

@@ -290,15 +290,19 @@ static int mark_image(const char *hex, void *data)
 {
 	struct in_use *use = data;
 	struct store_layer *layers;
-	struct digest id;
+	struct digest id, parent;
 	size_t n;
 	char *json;
 
 	snprintf(id.text, sizeof(id.text), "sha256:%s", hex);
 	if (!strcmp(id.text, use->removed->text))
 		return 0;
-	if (store_image_get(use->store, &id, &json, NULL) < 0)
+	if (store_image_get(use->store, &id, &json, &parent) < 0)
 		return 0;
+	/* An image built on the one removed keeps it, as docker rmi does:
+	 * its history names it. */
+	if (!strcmp(parent.text, use->removed->text))
+		use->busy = true;
 	if (store_image_layers(use->store, json, &layers, &n) == 0) {
 		if (n > 0)
 			mark_chain(use, &layers[n - 1].chain_id);

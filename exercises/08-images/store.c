@@ -441,10 +441,13 @@ int store_layer_commit(const struct store *store, const char *cache_id,
 		store_layer_remove(store, cache_id);
 		goto out;
 	}
-	/* overlayfs's scratch space has no place in a finished layer. */
+	/* overlayfs's scratch space, and the mount point a RUN used, have
+	 * no place in a finished layer. */
 	snprintf(path, sizeof(path), "%s/work", cache_id);
 	remove_tree(store->overlay_fd, path);
 	mkdirat(store->overlay_fd, path, 0700);
+	snprintf(path, sizeof(path), "%s/merged", cache_id);
+	unlinkat(store->overlay_fd, path, AT_REMOVEDIR);
 	if (err == 0)
 		err = write_layerdb(store, &layer);
 	if (err == 0 && tar_fd >= 0)
