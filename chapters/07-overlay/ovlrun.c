@@ -55,6 +55,11 @@ struct paths {
 
 static pid_t container;
 
+/* The scratch directory, removed at exit however ovlrun exits (die()
+ * exits too): mounts in it vanish with ovlrun's mount namespace. */
+static char scratch_dir[64];
+static void remove_scratch(void);
+
 static noreturn void usage(int status)
 {
 	printf("usage: ovlrun [--keep DIR] [-v] LOWER... -- CMD [ARG...]\n"
@@ -122,6 +127,8 @@ static void make_paths(const struct options *opts, struct paths *p)
 	snprintf(p->scratch, sizeof(p->scratch), "/tmp/boxlab-ovlrun-XXXXXX");
 	if (!mkdtemp(p->scratch))
 		die_errno(errno, "mkdtemp %s", p->scratch);
+	snprintf(scratch_dir, sizeof(scratch_dir), "%s", p->scratch);
+	atexit(remove_scratch);
 	base = opts->keep ? opts->keep : p->scratch;
 	if (opts->keep && mkdir(opts->keep, 0755) < 0 && errno != EEXIST)
 		die_errno(errno, "--keep %s", opts->keep);
@@ -204,6 +211,12 @@ static void remove_tree(int dirfd, const char *name)
 	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
+static void remove_scratch(void)
+{
+	if (scratch_dir[0])
+		remove_tree(AT_FDCWD, scratch_dir);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = parse_options(argc, argv);
@@ -245,7 +258,6 @@ int main(int argc, char **argv)
 		ovl_umount(p.view);
 	if (opts.keep)
 		fprintf(stderr, "ovlrun: the layer is kept in %s\n", p.upper);
-	remove_tree(AT_FDCWD, p.scratch);
 	while (opts.n_lowers > 0)
 		free((char *)opts.lowers[--opts.n_lowers]);
 	free(opts.lowers);
