@@ -154,6 +154,33 @@ chapter_07() {
 	show "$bin/ovlrun" "$rootfs" -- sh -c 'mkdir /data && echo hi > /data/x && rm /bin/true && ls /data'
 }
 
+chapter_08() {
+	say "== Chapter 08: images (chapters/08-images/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	store="$dir/store"
+	mkdir "$dir/context"
+	printf 'FROM busybox\n\nRUN mkdir /data\n' >"$dir/context/Boxfile"
+	say "The busybox root file system becomes an image, in a store laid out like /var/lib/docker:"
+	show "$bin/boximg" --root "$store" import "$rootfs" busybox
+	say "The overview's Dockerfile, FROM + RUN mkdir /data; the RUN is a container on a fresh layer:"
+	show cat "$dir/context/Boxfile"
+	show "$bin/boximg" --root "$store" build -t mybox "$dir/context"
+	say "inspect: LowerDir is the base image's layer, UpperDir the new one..."
+	"$bin/boximg" --root "$store" inspect mybox | grep -A 6 GraphDriver
+	upper=$("$bin/boximg" --root "$store" inspect mybox | sed -n 's/.*"UpperDir": "\(.*\)".*/\1/p')
+	say "...and in it there is /data, and nothing else:"
+	show ls -l "$upper"
+	say "Built again: every step comes from the cache:"
+	show "$bin/boximg" --root "$store" build -t mybox "$dir/context"
+	rm -rf "$dir"
+	trap - EXIT
+}
+
 chapter_01
 chapter_02
 chapter_03
@@ -161,3 +188,4 @@ chapter_04
 chapter_05
 chapter_06
 chapter_07
+chapter_08
