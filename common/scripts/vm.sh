@@ -40,7 +40,12 @@ build=${BUILD:-build}
 vmdir=build/vm
 # Modules the chapters need, in dependency order (bridge needs stp and
 # llc): the kernel package builds them as modules, not in.
-modules="overlay veth llc stp bridge"
+# nftables's NAT for chapter 09: conntrack needs the defrag modules and
+# libcrc32c (which wants a crc32c), NAT needs conntrack, and the nft
+# expressions need nf_tables, which needs nfnetlink.
+modules="overlay veth llc stp bridge crc32c_generic libcrc32c nf_defrag_ipv4
+nf_defrag_ipv6 nf_conntrack nf_nat nfnetlink nf_tables nft_chain_nat nft_nat
+nft_masq nft_ct"
 
 die() {
 	echo "vm: $*" >&2
