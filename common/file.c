@@ -1,6 +1,7 @@
 /* file.c - whole-file helpers for /proc, sysfs and cgroup files. */
 #include "file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -121,6 +122,38 @@ int file_mkdirs(int dirfd, const char *path, mode_t mode)
 			return 0;
 		*slash = '/';
 	}
+}
+
+int file_remove_tree(int dirfd, const char *name)
+{
+	struct dirent *entry;
+	int fd, ret = 0, err;
+	DIR *dir;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -errno;
+	fd = openat(dirfd, name,
+	            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while ((entry = readdir(dir)))
+		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..")) {
+			err = file_remove_tree(fd, entry->d_name);
+			if (err < 0 && ret == 0)
+				ret = err;
+		}
+	closedir(dir);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT &&
+	    ret == 0)
+		ret = -errno;
+	return ret;
 }
 
 int file_replace(int dirfd, const char *path, const void *data, size_t len,

@@ -41,6 +41,12 @@ int file_write_string(int dirfd, const char *path, const char *text);
  * Returns 0 (also when it exists), or -errno. */
 int file_mkdirs(int dirfd, const char *path, mode_t mode);
 
+/* rm -rf: remove NAME in DIRFD and, if it is a directory, everything in
+ * it, never following a symbolic link (a link is removed, not its
+ * target). A missing NAME is no error. Returns 0 or the first -errno;
+ * what could be removed is removed. */
+int file_remove_tree(int dirfd, const char *name);
+
 /* Replace DIRFD/PATH with LEN bytes of DATA, or create it (MODE), so that
  * a crash at any moment leaves either the old file or the new one, never
  * a part: write PATH.tmp-PID, fsync(2) it, rename(2) it over PATH. For

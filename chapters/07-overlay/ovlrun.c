@@ -16,11 +16,11 @@
 #include "cmd.h"
 #include "container.h"
 #include "die.h"
+#include "file.h"
 #include "init.h"
 #include "ovl.h"
 #include "rootfs.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -189,32 +189,10 @@ static int print_change(enum ovl_change change, const char *path, void *data)
 	return 0;
 }
 
-/* rm -rf DIR's DIR/NAME; best effort, as cleanup. */
-static void remove_tree(int dirfd, const char *name)
-{
-	struct dirent *entry;
-	DIR *dir;
-	int fd;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return;
-	fd = openat(dirfd, name,
-	            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dir = fd < 0 ? NULL : fdopendir(fd);
-	if (dir) {
-		while ((entry = readdir(dir)))
-			if (strcmp(entry->d_name, ".") &&
-			    strcmp(entry->d_name, ".."))
-				remove_tree(fd, entry->d_name);
-		closedir(dir);
-	}
-	unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
 static void remove_scratch(void)
 {
 	if (scratch_dir[0])
-		remove_tree(AT_FDCWD, scratch_dir);
+		file_remove_tree(AT_FDCWD, scratch_dir);
 }
 
 int main(int argc, char **argv)

@@ -240,36 +240,6 @@ int store_layer_new(const struct store *store, const char *parent_cache_id,
 	return 0;
 }
 
-/* rm -rf of NAME in DIRFD, not following symbolic links. */
-static int remove_tree(int dirfd, const char *name)
-{
-	struct dirent *entry;
-	int fd, ret = 0;
-	DIR *dir;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -errno;
-	fd = openat(dirfd, name,
-	            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	while (ret == 0 && (entry = readdir(dir)))
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
-			ret = remove_tree(fd, entry->d_name);
-	closedir(dir);
-	if (ret == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 &&
-	    errno != ENOENT)
-		ret = -errno;
-	return ret;
-}
-
 int store_layer_remove(const struct store *store, const char *cache_id)
 {
 	char path[PATH_MAX], link[STORE_LINK_LEN + 8];
@@ -279,7 +249,7 @@ int store_layer_remove(const struct store *store, const char *cache_id)
 		snprintf(path, sizeof(path), "l/%s", link);
 		unlinkat(store->overlay_fd, path, 0);
 	}
-	return remove_tree(store->overlay_fd, cache_id);
+	return file_remove_tree(store->overlay_fd, cache_id);
 }
 
 /* layerdb/sha256/HEX/NAME, as text without its newline. */
@@ -333,7 +303,7 @@ static int write_layerdb(const struct store *store,
 
 	snprintf(tmp, sizeof(tmp), LAYERDB "/%s.tmp-%d", hex, (int)getpid());
 	snprintf(final, sizeof(final), LAYERDB "/%s", hex);
-	remove_tree(store->root_fd, tmp);
+	file_remove_tree(store->root_fd, tmp);
 	if (mkdirat(store->root_fd, tmp, 0700) < 0)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/diff", tmp);
@@ -356,7 +326,7 @@ static int write_layerdb(const struct store *store,
 	    renameat(store->root_fd, tmp, store->root_fd, final) < 0)
 		ret = -errno;
 	if (ret < 0)
-		remove_tree(store->root_fd, tmp);
+		file_remove_tree(store->root_fd, tmp);
 	return ret;
 }
 
@@ -458,7 +428,7 @@ int store_layer_commit(const struct store *store, const char *cache_id,
 	/* overlayfs's scratch space, and the mount point a RUN used, have
 	 * no place in a finished layer. */
 	snprintf(path, sizeof(path), "%s/work", cache_id);
-	remove_tree(store->overlay_fd, path);
+	file_remove_tree(store->overlay_fd, path);
 	mkdirat(store->overlay_fd, path, 0700);
 	snprintf(path, sizeof(path), "%s/merged", cache_id);
 	unlinkat(store->overlay_fd, path, AT_REMOVEDIR);

@@ -14,8 +14,10 @@
  *	  into the host's on a systemd machine, and fails the test there;
  *	- after the test, processes it left running outside its process
  *	  group (the worker is their subreaper), cgroups it left under
- *	  boxlab/ and changes to the host's mount table are charged to it,
- *	  then removed, so the next test starts clean.
+ *	  boxlab/, scratch directories /tmp/boxlab-* it left (a program
+ *	  that crashed before its cleanup) and changes to the host's mount
+ *	  table are charged to it, then removed, so the next test starts
+ *	  clean.
  */
 #include "runner.h"
 
@@ -383,6 +385,69 @@ static void check_leftovers(pid_t test_pgrp, enum outcome *outcome, char *msg,
 	free(now);
 }
 
+/* The lab's scratch directories in /tmp ("boxlab-*", a program's own,
+ * like /tmp/boxlab-ovlrun-XXXXXX), but the run's /tmp/boxlab-test-*:
+ * each name followed by a newline, after a leading one. */
+static char *scratch_names(void)
+{
+	size_t len = 1, size = 256;
+	char *names = malloc(size), *grown;
+	struct dirent *entry;
+	DIR *dir = opendir("/tmp");
+
+	if (!names || !dir) {
+		if (dir)
+			closedir(dir);
+		free(names);
+		return strdup("\n");
+	}
+	names[0] = '\n';
+	while ((entry = readdir(dir))) {
+		size_t n = strlen(entry->d_name);
+
+		if (strncmp(entry->d_name, "boxlab-", 7) ||
+		    !strncmp(entry->d_name, "boxlab-test-", 12))
+			continue;
+		if (len + n + 2 > size) {
+			size = (len + n + 2) * 2;
+			grown = realloc(names, size);
+			if (!grown)
+				break;
+			names = grown;
+		}
+		memcpy(names + len, entry->d_name, n);
+		len += n;
+		names[len++] = '\n';
+	}
+	names[len] = '\0';
+	closedir(dir);
+	return names;
+}
+
+/* After a test: a scratch directory it made and left is removed, and
+ * charged to it ("clean up on every path" holds for a crash too). */
+static void check_scratch(const char *before, enum outcome *outcome, char *msg,
+                          size_t size)
+{
+	char *now = scratch_names(), *name, *end, key[300], problem[400];
+	int tmp_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	for (name = now + 1; (end = strchr(name, '\n')); name = end + 1) {
+		*end = '\0';
+		snprintf(key, sizeof(key), "\n%s\n", name);
+		if (strstr(before, key))
+			continue;
+		snprintf(problem, sizeof(problem),
+		         "it left /tmp/%.200s behind (removed)", name);
+		charge(outcome, msg, size, problem);
+		if (tmp_fd >= 0)
+			file_remove_tree(tmp_fd, name);
+	}
+	if (tmp_fd >= 0)
+		close(tmp_fd);
+	free(now);
+}
+
 /* After a test: the host's mount table, read through a process that
  * stayed in the host's mount namespace. A change cannot be undone from
  * here; it is charged once and becomes the new baseline. */
@@ -450,6 +515,8 @@ static void run_one(size_t index)
 	enum outcome outcome;
 	char msg[512] = "";
 
+	char *scratch = scratch_names();
+
 	read_reports(&reports); /* drop anything stale */
 	new_token();
 	tell_supervisor("begin %zu", index);
@@ -462,6 +529,8 @@ static void run_one(size_t index)
 	srunner_free(runner);
 	check_leftovers(reports.start_pid, &outcome, msg, sizeof(msg));
 	check_host_mounts(&outcome, msg, sizeof(msg));
+	check_scratch(scratch, &outcome, msg, sizeof(msg));
+	free(scratch);
 	one_line(msg);
 	tell_supervisor("result %zu %d %s", index, (int)outcome, msg);
 }
