@@ -37,11 +37,12 @@ step() {
 	shift
 	file="$log/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').log"
 	printf '%-58s ' "$name"
+	step_started=$(date +%s)
 	if "$@" >"$file" 2>&1; then
-		echo "ok"
+		echo "ok ($(($(date +%s) - step_started)) s)"
 		passed=$((passed + 1))
 	else
-		echo "FAILED"
+		echo "FAILED ($(($(date +%s) - step_started)) s)"
 		sed 's/^/    /' "$file" | tail -40
 		failed=$((failed + 1))
 	fi
