@@ -322,7 +322,7 @@ demo:
 ## bench: the lab's programs measured side by side with their peers
 bench:
 	@$(MAKE) -s --no-print-directory deps
-	@$(MAKE) -s --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
+	@$(MAKE) -s --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS)) rootfs
 	@common/scripts/bench.sh $(BUILD)/solutions/bin
 
 ## deps: install the Debian packages the lab needs (as root)

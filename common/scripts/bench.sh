@@ -37,3 +37,28 @@ row "init -- true" 500 "$bin/miniinit -- true" "tini -- true"
 row "init -s -- reap 10000 orphans" 10 \
 	"$bin/miniinit -s -- $bin/zombie --orphans -n 10000" \
 	"tini -s -- $bin/zombie --orphans -n 10000"
+
+# Chapter 08: the build cache. No peer here (no Docker engine): the two
+# columns are the same build run again on a warm store (every step from
+# the cache) and from scratch (import, then RUN as a container), and the
+# ratio is cached/first.
+rootfs=build/rootfs/busybox
+if [ "$(id -u)" -eq 0 ] && [ -d "$rootfs" ]; then
+	work=$(mktemp -d /tmp/boxlab-bench-build.XXXXXX)
+	trap 'rm -f "$csv"; rm -rf "$work"' EXIT INT TERM
+	mkdir "$work/context"
+	printf 'FROM busybox\nRUN mkdir /data\nENV A=1\nRUN echo hi > /data/hi\n' \
+		>"$work/context/Boxfile"
+	"$bin/boximg" --root "$work/warm" import "$rootfs" busybox >/dev/null
+	"$bin/boximg" --root "$work/warm" build -t b "$work/context" >/dev/null
+	echo "== chapter 08: boximg build, cached (left) vs first (right)"
+	hyperfine --style=none --warmup 2 --runs 20 --export-csv "$csv" \
+		"$bin/boximg --root $work/warm build -t b $work/context" \
+		"rm -rf $work/cold && $bin/boximg --root $work/cold import $rootfs busybox && $bin/boximg --root $work/cold build -t b $work/context" \
+		>/dev/null 2>&1 || { echo "bench: boximg build failed" >&2; exit 1; }
+	awk -F, 'NR == 2 { lab = $4 } NR == 3 { peer = $4 }
+		END { printf "%-32s %9.3f ms %9.3f ms %7.2f\n", "4 steps, 2 RUN",
+		      lab * 1000, peer * 1000, lab / peer }' "$csv"
+else
+	echo "== chapter 08: skipped (needs root and make rootfs)"
+fi
