@@ -366,6 +366,85 @@ START_TEST(boximg_layouts_interoperate)
 }
 END_TEST
 
+/* The other instructions: COPY (a file, a directory), ADD of a local
+ * tar, WORKDIR, USER, LABEL, ENTRYPOINT and CMD, and a RUN that runs as
+ * the USER in the WORKDIR; a COPY cannot reach out of its context. */
+START_TEST(boximg_build_copies_adds_and_sets)
+{
+	const char *bundle[] = { "f x/y", NULL };
+	char path[PATH_MAX * 2], merged[PATH_MAX];
+	const char *ctx, *text;
+	struct run_result r;
+	json_t *image, *config, *c;
+
+	store_with_busybox();
+	ctx = context_with("FROM busybox\n"
+	                   "WORKDIR /app\n"
+	                   "COPY app.sh ./\n"
+	                   "COPY dir /app/dir/\n"
+	                   "ADD bundle.tar /opt/\n"
+	                   "USER 1234:1234\n"
+	                   "LABEL maintainer=\"the lab\" version=1\n"
+	                   "ENTRYPOINT [\"sh\"]\n"
+	                   "CMD [\"/app/app.sh\"]\n"
+	                   "RUN { id -u; pwd; } > /tmp/who\n");
+	snprintf(path, sizeof(path), "%s/app.sh", ctx);
+	testroot_write(path, "echo app\n");
+	snprintf(path, sizeof(path), "%s/dir", ctx);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/dir/a", ctx);
+	testroot_write(path, "a\n");
+	snprintf(path, sizeof(path), "%s/bundle.tar", ctx);
+	write_tar(path, bundle);
+	BOXIMG(&r, "build", "-t", "full", ctx);
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	image = inspect("full");
+	config = json_object_get(json_array_get(image, 0), "Config");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(config, "WorkingDir")),
+	        "/app");
+	ck_assert_str_eq(json_string_value(json_object_get(config, "User")),
+	                 "1234:1234");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_object_get(config, "Labels"), "maintainer")),
+	        "the lab");
+	ck_assert_str_eq(json_string_value(json_array_get(
+	                         json_object_get(config, "Entrypoint"), 0)),
+	                 "sh");
+	snprintf(path, sizeof(path), "%s/tmp/who", graph(image, "UpperDir"));
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, (char **)&text, NULL),
+	                 0);
+	ck_assert_str_eq(text, "1234\n/app\n");
+	free((char *)text);
+	BOXIMG(&r, "mount", "full", "c2");
+	test_assert_exit(&r, 0);
+	c = json_loads(r.out, 0, NULL);
+	test_run_free(&r);
+	snprintf(merged, sizeof(merged), "%s",
+	         json_string_value(json_object_get(json_object_get(c, "Data"),
+	                                           "MergedDir")));
+	snprintf(path, sizeof(path), "%s/app/app.sh", merged);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/app/dir/a", merged);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/opt/x/y", merged);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	BOXIMG(&r, "umount", "--rm", "c2");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	json_decref(c);
+	json_decref(image);
+
+	ctx = context_with("FROM busybox\nCOPY ../../../etc/passwd /x\n");
+	BOXIMG(&r, "build", "-t", "escape", ctx);
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "in the build context"), "%s", r.err);
+	test_run_free(&r);
+}
+END_TEST
+
 START_TEST(boximg_names_the_bad_boxfile_line)
 {
 	const char *ctx;
@@ -458,6 +537,7 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(boximg_refuses_a_corrupted_blob),
 	PROGRAM(boximg_refuses_layers_that_escape),
 	PROGRAM(boximg_layouts_interoperate),
+	PROGRAM(boximg_build_copies_adds_and_sets),
 	PROGRAM(boximg_names_the_bad_boxfile_line),
 	PROGRAM(boximg_rm_keeps_what_others_use),
 	PROGRAM(boximg_rejects_bad_input),
