@@ -1,9 +1,10 @@
 /* suite.c - chapter 11's tests, for the runner in tests/harness/. */
 #include "harness.h"
 
-extern const struct graded_test spec_tests[];
+extern const struct graded_test spec_tests[], state_tests[];
 
 const struct graded_test *const chapter_tests[] = {
 	spec_tests,
+	state_tests,
 	NULL,
 };
