@@ -4,6 +4,9 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
 #include <limits.h>
 #include <stdlib.h>
 
@@ -78,4 +81,21 @@ int parse_pid(const char *text, pid_t *ret_pid)
 		return ret;
 	*ret_pid = (pid_t)value;
 	return 0;
+}
+
+int parse_signal(const char *text)
+{
+	const char *name = text, *abbrev;
+	int sig;
+
+	if (parse_int(text, &sig) == 0)
+		return sig > 0 && sig < NSIG ? sig : -EINVAL;
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (sig = 1; sig < NSIG; sig++) {
+		abbrev = sigabbrev_np(sig);
+		if (abbrev && !strcasecmp(name, abbrev))
+			return sig;
+	}
+	return -EINVAL;
 }

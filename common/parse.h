@@ -26,4 +26,9 @@ int parse_int(const char *text, int *ret_value);
  * Returns 0, -EINVAL or -ERANGE. */
 int parse_pid(const char *text, pid_t *ret_pid);
 
+/* A signal given as a number ("9") or a name, with or without "SIG"
+ * ("KILL", "SIGKILL", "sigterm"), as kill(1) and runc take it. Returns
+ * the signal number, or -EINVAL. See sigabbrev_np(3). */
+int parse_signal(const char *text);
+
 #endif

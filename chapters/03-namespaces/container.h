@@ -21,6 +21,8 @@ struct container_spec {
 	char *const *command; /* what the child becomes (execvp(3)) */
 	const char *hostname; /* with CLONE_NEWUTS: its host name, or NULL */
 	bool verbose;         /* narrate the child's steps on stderr */
+	bool detach;          /* the child may outlive the caller (see
+	                       * container_spawn()) */
 	void *data;           /* passed to the hooks as it is */
 
 	/* In the parent, after clone and before release: place the child
@@ -55,5 +57,11 @@ struct container_spec {
  * child could not be created, set up or released, in which case no child
  * is left behind. */
 int container_run(const struct container_spec *spec);
+
+/* Like container_run(), without the wait: returns the child's PID once
+ * it is released (the caller waits for it, or, with SPEC->detach, may
+ * exit and leave it running, as `boxrun create` does: its parent becomes
+ * the nearest subreaper or init), or -errno, with no child left. */
+pid_t container_spawn(const struct container_spec *spec);
 
 #endif

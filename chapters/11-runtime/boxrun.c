@@ -3,12 +3,15 @@
  *	boxrun [--root DIR] [--log FILE] [--log-format text|json] [--debug]
  *	       COMMAND [ARG...]
  *
- * Being written: `spec` works; the lifecycle commands (create, start,
- * run, state, kill, delete, list, exec, ps, pause, resume, features)
- * come with the rest of chapter 11.
+ * Being written: spec, create, start, run, state, list, kill and delete
+ * work; exec, ps, pause, resume, features, hooks, cgroups, capabilities,
+ * seccomp and the console socket come with the rest of chapter 11.
  */
 #include "die.h"
+#include "runtime.h"
 #include "spec.h"
+#include "file.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,9 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static noreturn void usage(int status)
@@ -68,6 +74,181 @@ static int cmd_spec(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static struct runtime rt = { .root_fd = -1 };
+
+/* config.json of BUNDLE, parsed; dies naming the file and field. */
+static void read_spec(const char *bundle, struct spec *spec)
+{
+	struct spec_error err;
+	char path[PATH_MAX + 16], *text;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ret = file_read_all(AT_FDCWD, path, &text, NULL);
+	if (ret < 0)
+		die_errno(ret, "%s", path);
+	if (spec_parse(text, spec, &err) < 0)
+		die("%s: %s", path, err.text);
+	free(text);
+}
+
+/* create and run: the bundle, then the container. */
+static pid_t create(int argc, char **argv, bool foreground)
+{
+	static const struct option longopts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bundle = ".", *pid_file = NULL;
+	struct runtime_create c = { .foreground = foreground };
+	struct container_state state;
+	char abs_bundle[PATH_MAX], pid_text[32];
+	struct spec_error err;
+	struct spec spec;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
+		if (opt == 'b')
+			bundle = optarg;
+		else if (opt == 'p')
+			pid_file = optarg;
+		else
+			die_bad_option(opt, argv);
+	}
+	if (optind != argc - 1)
+		die_usage("%s needs one container ID", argv[0]);
+	if (!realpath(bundle, abs_bundle))
+		die_errno(errno, "bundle %s", bundle);
+	read_spec(abs_bundle, &spec);
+	c.id = argv[optind];
+	c.bundle = abs_bundle;
+	c.spec = &spec;
+	if (runtime_create(&rt, &c, &state, &err) < 0)
+		die("create %s: %s", c.id, err.text);
+	spec_free(&spec);
+	if (pid_file) {
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)state.pid);
+		if (file_replace(AT_FDCWD, pid_file, pid_text, strlen(pid_text),
+		                 0644) < 0)
+			die_errno(errno, "write %s", pid_file);
+	}
+	return state.pid;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	create(argc, argv, false);
+	return EXIT_SUCCESS;
+}
+
+/* The ID argument of a command that takes one, after its options. */
+static const char *one_id(int argc, char **argv)
+{
+	if (optind != argc - 1)
+		die_usage("%s needs one container ID", argv[0]);
+	return argv[optind];
+}
+
+static void check(int ret, const char *what, const char *id)
+{
+	if (ret == -ENOENT)
+		die("%s %s: no such container", what, id);
+	if (ret < 0)
+		die_errno(ret, "%s %s", what, id);
+}
+
+static int cmd_start(int argc, char **argv)
+{
+	const char *id;
+	int ret;
+
+	optind = 1;
+	id = one_id(argc, argv);
+	ret = runtime_start(&rt, id);
+	if (ret == -EINVAL)
+		die("start %s: not created (boxrun state %s)", id, id);
+	check(ret, "start", id);
+	return EXIT_SUCCESS;
+}
+
+/* run: create, start, wait, delete; the exit status is the program's. */
+static int cmd_run(int argc, char **argv)
+{
+	const char *id;
+	int status, ret;
+	pid_t pid;
+
+	pid = create(argc, argv, true);
+	id = argv[argc - 1];
+	check(runtime_start(&rt, id), "start", id);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno(errno, "wait for %s", id);
+	runtime_delete(&rt, id, true);
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return ret;
+}
+
+static int cmd_state(int argc, char **argv)
+{
+	struct container_state state;
+	const char *id;
+
+	optind = 1;
+	id = one_id(argc, argv);
+	check(state_load(rt.root_fd, id, &state), "state", id);
+	state_refresh(rt.root_fd, &state, false);
+	printf("{\n  \"ociVersion\": \"1.0.2\",\n  \"id\": \"%s\",\n"
+	       "  \"status\": \"%s\",\n  \"pid\": %d,\n"
+	       "  \"bundle\": \"%s\"\n}\n",
+	       state.id, state_status_names[state.status],
+	       state.status == STATE_STOPPED ? 0 : (int)state.pid,
+	       state.bundle);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	const char *id;
+	int sig = SIGTERM;
+
+	optind = 1;
+	if (argc == 3) {
+		sig = parse_signal(argv[2]);
+		if (sig <= 0)
+			die_usage("kill: %s is not a signal", argv[2]);
+		argc--;
+	}
+	id = one_id(argc, argv);
+	check(runtime_kill(&rt, id, sig), "kill", id);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool force = false;
+	const char *id;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "+:f", longopts, NULL)) != -1) {
+		if (opt == 'f')
+			force = true;
+		else
+			die_bad_option(opt, argv);
+	}
+	id = one_id(argc, argv);
+	ret = runtime_delete(&rt, id, force);
+	if (ret == -EBUSY)
+		die("delete %s: it is not stopped (--force kills it)", id);
+	check(ret, "delete", id);
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -79,12 +260,23 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = {
+		{ "spec", cmd_spec },     { "create", cmd_create },
+		{ "start", cmd_start },   { "run", cmd_run },
+		{ "state", cmd_state },   { "kill", cmd_kill },
+		{ "delete", cmd_delete },
+	};
+	const char *root = STATE_DEFAULT_ROOT;
+	size_t i;
+	int c, ret;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r':
+		case 'r': root = optarg; break;
 		case 'l':
 		case 'f':
 		case 'd':
@@ -95,11 +287,17 @@ int main(int argc, char **argv)
 	}
 	if (optind == argc)
 		die_usage("no command");
-	if (!strcmp(argv[optind], "spec")) {
-		argv += optind;
-		argc -= optind;
-		optind = 0;
-		return cmd_spec(argc, argv);
-	}
-	die_usage("unknown command %s", argv[optind]);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0]))
+		die_usage("unknown command %s", argv[optind]);
+	if (strcmp(argv[optind], "spec") && (ret = runtime_open(root, &rt)) < 0)
+		die_errno(ret, "runtime root %s", root);
+	argv += optind;
+	argc -= optind;
+	optind = 0;
+	ret = commands[i].run(argc, argv);
+	runtime_close(&rt);
+	return ret;
 }

@@ -60,8 +60,16 @@ int state_save(int root_fd, const struct container_state *state);
  * -errno. The status read is the one last saved: see state_refresh(). */
 int state_load(int root_fd, const char *id, struct container_state *ret);
 
+/* Is PID still the process started at START_TIME (0: any), and not a
+ * zombie? */
+bool state_process_alive(pid_t pid, unsigned long long start_time);
+
+/* The start time of process PID (/proc/PID/stat field 22), 0 if gone. */
+unsigned long long state_start_time(pid_t pid);
+
 /* The status now, as runc works it out: stopped if the process is gone
- * (or is another process that reused the PID: its start time differs),
+ * (a zombie, or another process that reused the PID: its start time
+ * differs),
  * created while ROOT_FD/ID/exec.fifo exists, paused if its cgroup is
  * frozen (IS_FROZEN: 1), else running. Updates STATE->status. */
 void state_refresh(int root_fd, struct container_state *state, bool frozen);

@@ -101,9 +101,24 @@ int state_load(int root_fd, const char *id, struct container_state *ret)
 	return 0;
 }
 
-/* The process's start time (chapter 01's reader of /proc/PID/stat,
- * field 22): with the PID, what names one process for good. 0 if gone. */
-static unsigned long long start_time_of(pid_t pid)
+bool state_process_alive(pid_t pid, unsigned long long start_time)
+{
+	struct proc_stat stat;
+	int proc_fd, ret;
+
+	if (pid <= 0)
+		return false;
+	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		return kill(pid, 0) == 0;
+	ret = proc_read_stat(proc_fd, pid, &stat);
+	close(proc_fd);
+	/* A zombie has ended: only its parent has not reaped it yet. */
+	return ret == 0 && stat.state != 'Z' && stat.state != 'X' &&
+	       (!start_time || stat.starttime == start_time);
+}
+
+unsigned long long state_start_time(pid_t pid)
 {
 	struct proc_stat stat;
 	int proc_fd, ret;
@@ -120,9 +135,7 @@ void state_refresh(int root_fd, struct container_state *state, bool frozen)
 {
 	char path[512];
 
-	if (state->pid <= 0 || (kill(state->pid, 0) < 0 && errno == ESRCH) ||
-	    (state->start_time &&
-	     start_time_of(state->pid) != state->start_time)) {
+	if (!state_process_alive(state->pid, state->start_time)) {
 		state->status = STATE_STOPPED;
 		return;
 	}

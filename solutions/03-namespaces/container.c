@@ -85,8 +85,9 @@ static noreturn void child_main(const struct container_spec *spec,
 	int ret;
 
 	/* First of all: if the parent dies from now on, so does the child;
-	 * nothing may outlive the program that started it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	 * nothing may outlive the program that started it, unless it is
+	 * meant to (an OCI runtime's create). */
+	if (!spec->detach && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		child_fail(errno, "prctl PR_SET_PDEATHSIG");
 	/* The parent may have died before that: then we were handed to
 	 * another parent, and no signal will come. (Inside a new PID
@@ -117,12 +118,12 @@ static int wait_for(pid_t child)
 	return status;
 }
 
-int container_run(const struct container_spec *spec)
+pid_t container_spawn(const struct container_spec *spec)
 {
 	pid_t parent = spec->flags & CLONE_NEWPID ? 0 : getpid();
 	struct ns_handshake handshake;
-	int ret, status;
 	pid_t child;
+	int ret = 0;
 
 	/* The child gets a copy of our stdio buffers: empty them first, or
 	 * what is waiting in them would be written twice. */
@@ -146,12 +147,18 @@ int container_run(const struct container_spec *spec)
 		ret = ns_handshake_release(&handshake);
 	/* A failure leaves no child behind: kill it (it cannot fail, the
 	 * child is ours and not yet reaped), then reap it. */
-	if (ret < 0)
+	if (ret < 0) {
 		kill(child, SIGKILL);
-	status = wait_for(child);
-	if (ret == 0)
-		ret = status;
+		wait_for(child);
+	}
 out_close:
 	ns_handshake_close(&handshake);
-	return ret;
+	return ret < 0 ? ret : child;
+}
+
+int container_run(const struct container_spec *spec)
+{
+	pid_t child = container_spawn(spec);
+
+	return child < 0 ? (int)child : wait_for(child);
 }

@@ -1,0 +1,68 @@
+/* runtime.h - the lifecycle of an OCI container: create, start, kill,
+ * delete. See the runtime spec, runtime.md ("Lifecycle", "Operations").
+ *
+ * `create` does the overview's steps (1)-(3): the child is made in its
+ * namespaces, put in its cgroup, given its root and mounts; then, instead
+ * of running the user's program, it blocks opening the container's
+ * exec.fifo for writing. `create` records the state and exits: the
+ * container is "created", and whoever called the runtime (podman,
+ * containerd) can set up its network now. `start` opens the fifo for
+ * reading, which lets the child go on: it execs the program (step 4),
+ * and the container is "running".
+ */
+#ifndef BOXLAB_RUNTIME_H
+#define BOXLAB_RUNTIME_H
+
+#include "spec.h"
+#include "state.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct runtime {
+	char root[PATH_MAX]; /* --root, absolute */
+	int root_fd;         /* O_PATH on it */
+};
+
+/* Open (and make, mode 0700, the first time) the runtime root ROOT.
+ * Returns 0 or -errno. */
+int runtime_open(const char *root, struct runtime *ret);
+void runtime_close(struct runtime *rt);
+
+/* What to create. */
+struct runtime_create {
+	const char *id;
+	const char *bundle; /* absolute */
+	const struct spec *spec;
+	bool foreground; /* `run`: the caller waits for the child */
+};
+
+/* Create container C->id from C->spec: its state directory (-EEXIST if
+ * the ID is taken), exec.fifo, the child (new namespaces as the spec
+ * says; hostname, mounts, root; then waiting on the fifo), state.json
+ * ("created"). On failure nothing of it is left, and ERR says what
+ * failed ("mounts[2]: mount /dev/pts: No such device"). Returns 0 with
+ * RET filled in, or -errno. */
+int runtime_create(const struct runtime *rt, const struct runtime_create *c,
+                   struct container_state *ret, struct spec_error *err);
+
+/* Start created container ID: open its exec.fifo for reading, without
+ * blocking (O_NONBLOCK: a container that died while created must not
+ * hang us), wait (poll(2), in slices, checking the process is still
+ * there) for the one byte the container writes once it has the fifo
+ * open, then remove the fifo: the container execs its program. Returns
+ * 0, -ENOENT (no such container), -EINVAL if it is not "created"
+ * (running, stopped), -ESRCH if its process died, or -errno. */
+int runtime_start(const struct runtime *rt, const char *id);
+
+/* Send SIG to container ID's process (a pidfd, so a reused PID is never
+ * signalled). Returns 0, -ENOENT, -ESRCH if it is stopped, or -errno. */
+int runtime_kill(const struct runtime *rt, const char *id, int sig);
+
+/* Delete container ID: a stopped (or, with FORCE, any: SIGKILL first)
+ * container's state directory goes. Returns 0, -ENOENT, -EBUSY if it is
+ * running or created and not FORCE, or -errno. */
+int runtime_delete(const struct runtime *rt, const char *id, bool force);
+
+#endif
