@@ -52,8 +52,9 @@ int runtime_create(const struct runtime *rt, const struct runtime_create *c,
  * hang us), wait (poll(2), in slices, checking the process is still
  * there) for the one byte the container writes once it has the fifo
  * open, then remove the fifo: the container execs its program. Returns
- * 0, -ENOENT (no such container), -EINVAL if it is not "created"
- * (running, stopped), -ESRCH if its process died, or -errno. */
+ * 0, -ENOENT (no such container), -EINVAL if it is running or paused,
+ * -ESRCH if its process is gone (it died while created, or it ran and
+ * ended), or -errno. */
 int runtime_start(const struct runtime *rt, const char *id);
 
 /* Send SIG to container ID's process (a pidfd, so a reused PID is never
