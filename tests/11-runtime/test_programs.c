@@ -1,0 +1,211 @@
+/* test_programs.c - boxrun, run as podman or a user would, on a busybox
+ * bundle of the test's own and a runtime root of its own. They need
+ * every exercise of the chapter, so they carry no points.
+ */
+#include "harness.h"
+#include "spec.h"
+#include "testroot.h"
+
+#include "file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char bundle[PATH_MAX / 2], state_root[PATH_MAX / 2];
+
+#define BOXRUN(result, ...)                                                    \
+	TEST_RUN(result, "boxrun", "--root", state_root, __VA_ARGS__)
+
+/* A bundle: the test's busybox root as "rootfs", and the default config
+ * with ARGS (a JSON array) as the process and no terminal. */
+static void make_bundle(const char *args)
+{
+	char path[PATH_MAX], *text, *out;
+	json_t *doc, *process;
+
+	test_needs_root();
+	snprintf(bundle, sizeof(bundle), "%s", test_tmpdir());
+	snprintf(state_root, sizeof(state_root), "%s/state", test_tmpdir());
+	snprintf(path, sizeof(path), "%s/rootfs", bundle);
+	ck_assert_int_eq(rename(testroot_make(), path), 0);
+	text = spec_default();
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	process = json_object_get(doc, "process");
+	json_object_set_new(process, "terminal", json_false());
+	json_object_set_new(process, "args", json_loads(args, 0, NULL));
+	out = json_dumps(doc, JSON_INDENT(2));
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	testroot_write(path, out);
+	free(out);
+	json_decref(doc);
+}
+
+/* `boxrun create`: the container it leaves running keeps the stdout and
+ * stderr it was given (as with runc: the caller chooses them), so not
+ * test_run()'s pipes, which would then never end. Its output goes to a
+ * file, read back into RESULT. */
+static void create(struct run_result *result, const char *id)
+{
+	char script[PATH_MAX * 3], log[PATH_MAX];
+
+	snprintf(log, sizeof(log), "%s/create.log", test_tmpdir());
+	snprintf(script, sizeof(script),
+	         "exec %s --root %s create --bundle %s %s >%s 2>&1",
+	         test_program("boxrun"), state_root, bundle, id, log);
+	test_run((char *const[]){ "/bin/sh", "-c", script, NULL }, result);
+	free(result->err);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, log, &result->err, NULL), 0);
+}
+
+/* Nothing left in the runtime root. */
+static void expect_no_state(void)
+{
+	struct dirent *e;
+	DIR *d = opendir(state_root);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		ck_assert_msg(e->d_name[0] == '.', "state left: %s", e->d_name);
+	closedir(d);
+}
+
+START_TEST(boxrun_run_passes_the_exit_status)
+{
+	struct run_result r;
+
+	make_bundle("[\"sh\", \"-c\", \"echo $$ $(hostname); exit 3\"]");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 3);
+	ck_assert_str_eq(r.out, "1 boxrun\n");
+	test_run_free(&r);
+	expect_no_state();
+}
+END_TEST
+
+START_TEST(boxrun_lifecycle)
+{
+	struct run_result r;
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "state", "box1");
+	ck_assert_msg(strstr(r.out, "\"status\": \"created\""), "%s", r.out);
+	test_run_free(&r);
+	BOXRUN(&r, "start", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "state", "box1");
+	ck_assert_msg(strstr(r.out, "\"status\": \"running\""), "%s", r.out);
+	test_run_free(&r);
+	BOXRUN(&r, "delete", "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "not stopped"), "%s", r.err);
+	test_run_free(&r);
+	BOXRUN(&r, "kill", "box1", "KILL");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "state", "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_str_eq(r.err, "boxrun: state box1: no such container\n");
+	test_run_free(&r);
+	expect_no_state();
+}
+END_TEST
+
+START_TEST(boxrun_one_id_once)
+{
+	struct run_result r;
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	create(&r, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_str_eq(r.err,
+	                 "boxrun: create box1: container box1: exists\n");
+	test_run_free(&r);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+}
+END_TEST
+
+/* Bad input: one line, naming the file and the field. */
+START_TEST(boxrun_names_what_is_wrong)
+{
+	char path[PATH_MAX], expected[PATH_MAX * 2];
+	struct run_result r;
+
+	make_bundle("[\"true\"]");
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": \"true\", \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, \"root\": {\"path\": "
+	                     "\"rootfs\"}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	snprintf(expected, sizeof(expected),
+	         "boxrun: %s: process.args: expected an array of strings\n",
+	         path);
+	ck_assert_str_eq(r.err, expected);
+	test_run_free(&r);
+	testroot_write(path, "{not json");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "config.json: config.json: not JSON: "
+	                            "line 1"),
+	              "%s", r.err);
+	test_run_free(&r);
+	BOXRUN(&r, "run", "--bundle", bundle, "bad/id");
+	test_assert_exit(&r, 1);
+	test_run_free(&r);
+	BOXRUN(&r, "start", "nosuch");
+	test_assert_exit(&r, 1);
+	ck_assert_str_eq(r.err, "boxrun: start nosuch: no such container\n");
+	test_run_free(&r);
+	expect_no_state();
+}
+END_TEST
+
+/* Twenty containers in a row: no state, mount or process is left (the
+ * harness checks the mounts and processes). */
+START_TEST(boxrun_twenty_runs_leave_nothing)
+{
+	struct run_result r;
+	int i;
+
+	make_bundle("[\"true\"]");
+	for (i = 0; i < 20; i++) {
+		BOXRUN(&r, "run", "--bundle", bundle, "box1");
+		test_assert_exit(&r, 0);
+		test_run_free(&r);
+	}
+	expect_no_state();
+}
+END_TEST
+
+const struct graded_test programs_tests[] = {
+	PROGRAM(boxrun_run_passes_the_exit_status),
+	PROGRAM(boxrun_lifecycle),
+	PROGRAM(boxrun_one_id_once),
+	PROGRAM(boxrun_names_what_is_wrong),
+	PROGRAM(boxrun_twenty_runs_leave_nothing),
+	{ 0 },
+};
