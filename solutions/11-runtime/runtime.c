@@ -6,6 +6,7 @@
  */
 #include "runtime.h"
 
+#include "cg.h"
 #include "container.h"
 #include "exercise.h"
 #include "file.h"
@@ -54,6 +55,7 @@ void runtime_close(struct runtime *rt)
 /* What the child needs, worked out in the parent. */
 struct child_ctx {
 	const struct spec *spec;
+	const char *id;
 	char root[PATH_MAX]; /* the container's root, absolute */
 	int fifo_fd;         /* O_PATH on exec.fifo */
 	int ready_fd;        /* write end: one byte once set up */
@@ -248,6 +250,62 @@ static uint64_t new_namespaces(const struct spec *spec)
 	return flags;
 }
 
+/* The container's cgroup, boxlab/boxrun-ID in every hierarchy (chapter
+ * 05: v2, v1 or hybrid), with the spec's resources. The spec's own
+ * cgroupsPath is not used: the lab keeps everything it makes under its
+ * own boxlab/. */
+static int make_cgroup(const char *id, const struct spec *spec, pid_t child)
+{
+	struct cg_system system;
+	char name[300];
+	struct cg cg;
+	int ret;
+
+	snprintf(name, sizeof(name), "boxrun-%s", id);
+	ret = cg_detect("/proc/self/mounts", "", &system);
+	if (ret == 0)
+		ret = cg_create(&system, name, &cg);
+	if (ret < 0)
+		return ret;
+	if (spec->resources.memory_limit >= 0)
+		ret = cg_set_memory(&cg,
+		                    (uint64_t)spec->resources.memory_limit);
+	if (ret == 0 && spec->resources.pids_limit > 0)
+		ret = cg_set_pids(&cg, (uint64_t)spec->resources.pids_limit);
+	if (ret == 0 && spec->resources.cpu_quota > 0)
+		ret = cg_set_cpu(&cg, (uint64_t)spec->resources.cpu_quota,
+		                 spec->resources.cpu_period
+		                         ? spec->resources.cpu_period
+		                         : 100000,
+		                 0);
+	if (ret == 0)
+		ret = cg_attach(&cg, child);
+	if (ret < 0)
+		cg_destroy(&cg);
+	return ret;
+}
+
+/* Remove the container's cgroup (killing what is left in it). */
+static void remove_cgroup(const char *id)
+{
+	struct cg_system system;
+	char name[300];
+	struct cg cg;
+
+	snprintf(name, sizeof(name), "boxrun-%s", id);
+	if (cg_detect("/proc/self/mounts", "", &system) == 0 &&
+	    cg_open(&system, name, &cg) == 0)
+		cg_destroy(&cg);
+}
+
+/* create's step (2), from outside, before the child goes on. */
+static int place_child(pid_t child, void *data)
+{
+	struct child_ctx *ctx = data;
+
+	return make_cgroup(ctx->id, ctx->spec, child);
+}
+
 /* The child is made; wait for its "ready" (or its end: it failed). */
 static int wait_ready(int ready_fd, pid_t child)
 {
@@ -265,13 +323,14 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
                  int dir_fd, struct container_state *state,
                  struct spec_error *err)
 {
-	struct child_ctx ctx = { .spec = c->spec, .fifo_fd = -1 };
+	struct child_ctx ctx = { .spec = c->spec, .id = c->id, .fifo_fd = -1 };
 	struct container_spec cs = {
 		.flags = new_namespaces(c->spec) | CLONE_NEWNS,
 		.command = c->spec->process.args,
 		.hostname = c->spec->hostname,
 		.detach = !c->foreground,
 		.data = &ctx,
+		.setup_parent = place_child,
 		.setup_child = setup_container,
 	};
 	int pipe_fds[2], ret;
@@ -339,6 +398,7 @@ int runtime_create(const struct runtime *rt, const struct runtime_create *c,
 	if (r < 0) {
 		if (state.pid > 0)
 			kill(state.pid, SIGKILL);
+		remove_cgroup(c->id);
 		file_remove_tree(rt->root_fd, c->id);
 		if (!err->text[0])
 			snprintf(err->text, sizeof(err->text), "%s",
@@ -445,5 +505,6 @@ int runtime_delete(const struct runtime *rt, const char *id, bool force)
 			close(pidfd);
 		}
 	}
+	remove_cgroup(id);
 	return file_remove_tree(rt->root_fd, id);
 }

@@ -2,6 +2,7 @@
  * bundle of the test's own and a runtime root of its own. They need
  * every exercise of the chapter, so they carry no points.
  */
+#include "cg.h"
 #include "harness.h"
 #include "spec.h"
 #include "testroot.h"
@@ -201,7 +202,51 @@ START_TEST(boxrun_twenty_runs_leave_nothing)
 }
 END_TEST
 
+/* linux.resources land in boxlab/boxrun-ID, whatever the layout, and
+ * the group goes with the container. */
+START_TEST(boxrun_resources_land_in_the_cgroup)
+{
+	char path[PATH_MAX * 2], *text, *out;
+	struct cg_system system;
+	struct run_result r;
+	json_t *doc;
+	struct cg cg;
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	json_object_set_new(json_object_get(doc, "linux"), "resources",
+	                    json_pack("{s:{s:i}, s:{s:i}}", "pids", "limit", 10,
+	                              "memory", "limit", 64 << 20));
+	out = json_dumps(doc, 0);
+	testroot_write(path, out);
+	free(out);
+	json_decref(doc);
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	ck_assert_int_eq(cg_detect("/proc/self/mounts", "", &system), 0);
+	ck_assert_int_eq(cg_open(&system, "boxrun-box1", &cg), 0);
+	snprintf(path, sizeof(path), "%s/pids.max", cg.dir[CG_PIDS]);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	ck_assert_str_eq(text, "10\n");
+	free(text);
+	snprintf(path, sizeof(path), "%s/%s", cg.dir[CG_MEMORY],
+	         cg.v2[CG_MEMORY] ? "memory.max" : "memory.limit_in_bytes");
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	ck_assert_str_eq(text, "67108864\n");
+	free(text);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	ck_assert_int_eq(cg_open(&system, "boxrun-box1", &cg), -ENOENT);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(boxrun_resources_land_in_the_cgroup),
 	PROGRAM(boxrun_run_passes_the_exit_status),
 	PROGRAM(boxrun_lifecycle),
 	PROGRAM(boxrun_one_id_once),
