@@ -158,6 +158,42 @@ static void check(int ret, const char *what, const char *id)
 		die_errno(ret, "%s %s", what, id);
 }
 
+/* Run the hooks KIND of the container of STATE, after the fact: a
+ * failure is a warning (the runtime spec: poststart and poststop), and
+ * so is a config.json that can no longer be read. */
+static void after_hooks(const struct container_state *state,
+                        enum spec_hook_kind kind, const char *status)
+{
+	char path[PATH_MAX + 16], *text;
+	struct spec_error err;
+	struct spec spec;
+
+	snprintf(path, sizeof(path), "%s/config.json", state->bundle);
+	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)
+		return;
+	if (spec_parse(text, &spec, &err) < 0) {
+		warn("%s: %s (no %s hooks run)", path, err.text,
+		     spec_hook_names[kind]);
+		free(text);
+		return;
+	}
+	free(text);
+	if (runtime_run_hooks(spec.hooks[kind], spec.n_hooks[kind],
+	                      spec_hook_names[kind], state, status, &err) < 0)
+		warn("%s", err.text);
+	spec_free(&spec);
+}
+
+/* after_hooks() for container ID, if it is there. */
+static void after_hooks_of(const char *id, enum spec_hook_kind kind,
+                           const char *status)
+{
+	struct container_state state;
+
+	if (state_load(rt.root_fd, id, &state) == 0)
+		after_hooks(&state, kind, status);
+}
+
 static int cmd_start(int argc, char **argv)
 {
 	const char *id;
@@ -168,7 +204,10 @@ static int cmd_start(int argc, char **argv)
 	ret = runtime_start(&rt, id);
 	if (ret == -EINVAL)
 		die("start %s: not created (boxrun state %s)", id, id);
+	if (ret == -ESRCH)
+		die("start %s: its process has ended", id);
 	check(ret, "start", id);
+	after_hooks_of(id, SPEC_HOOK_POSTSTART, "running");
 	return EXIT_SUCCESS;
 }
 
@@ -182,9 +221,11 @@ static int cmd_run(int argc, char **argv)
 	pid = create(argc, argv, true);
 	id = argv[argc - 1];
 	check(runtime_start(&rt, id), "start", id);
+	after_hooks_of(id, SPEC_HOOK_POSTSTART, "running");
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "wait for %s", id);
+	after_hooks_of(id, SPEC_HOOK_POSTSTOP, "stopped");
 	runtime_delete(&rt, id, true);
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return ret;
@@ -231,7 +272,8 @@ static int cmd_delete(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool force = false;
+	struct container_state state;
+	bool force = false, have_state;
 	const char *id;
 	int opt, ret;
 
@@ -242,10 +284,14 @@ static int cmd_delete(int argc, char **argv)
 			die_bad_option(opt, argv);
 	}
 	id = one_id(argc, argv);
+	have_state = state_load(rt.root_fd, id, &state) == 0;
 	ret = runtime_delete(&rt, id, force);
 	if (ret == -EBUSY)
 		die("delete %s: it is not stopped (--force kills it)", id);
 	check(ret, "delete", id);
+	/* After the container is gone, before delete returns. */
+	if (have_state)
+		after_hooks(&state, SPEC_HOOK_POSTSTOP, "stopped");
 	return EXIT_SUCCESS;
 }
 

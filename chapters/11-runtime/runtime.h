@@ -66,4 +66,18 @@ int runtime_kill(const struct runtime *rt, const char *id, int sig);
  * running or created and not FORCE, or -errno. */
 int runtime_delete(const struct runtime *rt, const char *id, bool force);
 
+/* Run the hooks HOOKS[0..N) in order, each with the container's STATE
+ * (the OCI state document, status STATUS) on its standard input: fork,
+ * execve(2) hook->path with hook->args (or just the path) and hook->env
+ * (or none), write the state to a pipe on its stdin, wait for it, at
+ * most hook->timeout seconds (0: no limit; a hook still running then is
+ * killed). The first hook that fails stops the others. Returns 0; -EIO
+ * if a hook exited with a status other than 0 or was killed by a
+ * signal; -ETIMEDOUT; or -errno; ERR then names it ("hooks.prestart[1]
+ * (/usr/bin/x): exited with 3"). See the runtime spec, config.md
+ * ("POSIX-platform Hooks"). KIND names the list for the messages. */
+int runtime_run_hooks(const struct spec_hook *hooks, size_t n, const char *kind,
+                      const struct container_state *state, const char *status,
+                      struct spec_error *err);
+
 #endif
