@@ -13,6 +13,7 @@
 #include "file.h"
 #include "parse.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -239,7 +240,7 @@ static int cmd_state(int argc, char **argv)
 	optind = 1;
 	id = one_id(argc, argv);
 	check(state_load(rt.root_fd, id, &state), "state", id);
-	state_refresh(rt.root_fd, &state, false);
+	runtime_refresh(&rt, &state);
 	printf("{\n  \"ociVersion\": \"1.0.2\",\n  \"id\": \"%s\",\n"
 	       "  \"status\": \"%s\",\n  \"pid\": %d,\n"
 	       "  \"bundle\": \"%s\"\n}\n",
@@ -295,6 +296,69 @@ static int cmd_delete(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static int cmd_pause_resume(int argc, char **argv)
+{
+	bool pause = !strcmp(argv[0], "pause");
+	const char *id;
+	int ret;
+
+	optind = 1;
+	id = one_id(argc, argv);
+	ret = runtime_pause(&rt, id, pause);
+	if (ret == -EINVAL)
+		die("%s %s: it is not %s", argv[0], id,
+		    pause ? "running" : "paused");
+	if (ret == -EOPNOTSUPP)
+		die("%s %s: this machine has no cgroup freezer", argv[0], id);
+	check(ret, argv[0], id);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	const char *id;
+	size_t n, i;
+	pid_t *pids;
+
+	optind = 1;
+	id = one_id(argc, argv);
+	check(runtime_pids(&rt, id, &pids, &n), "ps", id);
+	printf("PID\n");
+	for (i = 0; i < n; i++)
+		printf("%d\n", (int)pids[i]);
+	free(pids);
+	return EXIT_SUCCESS;
+}
+
+/* One line per container in the root, as runc list prints them. */
+static int cmd_list(int argc, char **argv)
+{
+	struct container_state state;
+	struct dirent *entry;
+	DIR *dir;
+	int fd;
+
+	(void)argv;
+	if (argc != 1)
+		die_usage("list takes no argument");
+	fd = openat(rt.root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = fd < 0 ? NULL : fdopendir(fd);
+	if (!dir)
+		die_errno(errno, "read %s", rt.root);
+	printf("%-20s %-8s %-10s %s\n", "ID", "PID", "STATUS", "BUNDLE");
+	while ((entry = readdir(dir))) {
+		if (entry->d_name[0] == '.' ||
+		    state_load(rt.root_fd, entry->d_name, &state) < 0)
+			continue;
+		runtime_refresh(&rt, &state);
+		printf("%-20s %-8d %-10s %s\n", state.id,
+		       state.status == STATE_STOPPED ? 0 : (int)state.pid,
+		       state_status_names[state.status], state.bundle);
+	}
+	closedir(dir);
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -310,10 +374,12 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int argc, char **argv);
 	} commands[] = {
-		{ "spec", cmd_spec },     { "create", cmd_create },
-		{ "start", cmd_start },   { "run", cmd_run },
-		{ "state", cmd_state },   { "kill", cmd_kill },
-		{ "delete", cmd_delete },
+		{ "spec", cmd_spec },           { "create", cmd_create },
+		{ "start", cmd_start },         { "run", cmd_run },
+		{ "state", cmd_state },         { "kill", cmd_kill },
+		{ "delete", cmd_delete },       { "pause", cmd_pause_resume },
+		{ "resume", cmd_pause_resume }, { "ps", cmd_ps },
+		{ "list", cmd_list },
 	};
 	const char *root = STATE_DEFAULT_ROOT;
 	size_t i;

@@ -66,6 +66,20 @@ int runtime_kill(const struct runtime *rt, const char *id, int sig);
  * running or created and not FORCE, or -errno. */
 int runtime_delete(const struct runtime *rt, const char *id, bool force);
 
+/* The status of STATE now (state_refresh(), with "paused" when the
+ * container's cgroup is frozen). */
+void runtime_refresh(const struct runtime *rt, struct container_state *state);
+
+/* Freeze (FROZEN) or thaw container ID's cgroup: pause and resume.
+ * Returns 0, -ENOENT, -EINVAL if it is not running (pause) or paused
+ * (resume), -EOPNOTSUPP without a freezer, or -errno. */
+int runtime_pause(const struct runtime *rt, const char *id, bool frozen);
+
+/* The PIDs of container ID's processes (its cgroup.procs), in *RET
+ * (free it) and *RET_COUNT. Returns 0, -ENOENT, or -errno. */
+int runtime_pids(const struct runtime *rt, const char *id, pid_t **ret,
+                 size_t *ret_count);
+
 /* Run the hooks HOOKS[0..N) in order, each with the container's STATE
  * (the OCI state document, status STATUS) on its standard input: fork,
  * execve(2) hook->path with hook->args (or just the path) and hook->env

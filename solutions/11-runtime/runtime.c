@@ -643,3 +643,107 @@ int runtime_run_hooks(const struct spec_hook *hooks, size_t n, const char *kind,
 	return ret;
 	/* END EXERCISE 11.6 */
 }
+
+/* --- pause, resume, ps ------------------------------------------------- */
+
+/* Container ID's cgroup (chapter 05), if it has one. */
+static int open_cgroup(const char *id, struct cg *ret)
+{
+	struct cg_system system;
+	char name[300];
+	int err;
+
+	snprintf(name, sizeof(name), "boxrun-%s", id);
+	err = cg_detect("/proc/self/mounts", "", &system);
+	return err < 0 ? err : cg_open(&system, name, ret);
+}
+
+/* Is CG frozen now: v2 cgroup.freeze "1", v1 freezer.state "FROZEN". */
+static bool is_frozen(const struct cg *cg)
+{
+	char path[PATH_MAX + 32], text[16] = "";
+
+	if (cg->dir[CG_FREEZER][0]) {
+		snprintf(path, sizeof(path), "%s/freezer.state",
+		         cg->dir[CG_FREEZER]);
+		return file_read_buf(AT_FDCWD, path, text, sizeof(text)) > 0 &&
+		       !strncmp(text, "FROZEN", 6);
+	}
+	for (int c = 0; c < CG_CONTROLLERS; c++)
+		if (cg->v2[c] && cg->dir[c][0]) {
+			snprintf(path, sizeof(path), "%s/cgroup.freeze",
+			         cg->dir[c]);
+			return file_read_buf(AT_FDCWD, path, text,
+			                     sizeof(text)) > 0 &&
+			       text[0] == '1';
+		}
+	return false;
+}
+
+void runtime_refresh(const struct runtime *rt, struct container_state *state)
+{
+	struct cg cg;
+
+	state_refresh(rt->root_fd, state,
+	              open_cgroup(state->id, &cg) == 0 && is_frozen(&cg));
+}
+
+int runtime_pause(const struct runtime *rt, const char *id, bool frozen)
+{
+	struct container_state state;
+	struct cg cg;
+	int ret;
+
+	ret = state_load(rt->root_fd, id, &state);
+	if (ret < 0)
+		return ret;
+	runtime_refresh(rt, &state);
+	if (state.status != (frozen ? STATE_RUNNING : STATE_PAUSED))
+		return -EINVAL;
+	ret = open_cgroup(id, &cg);
+	return ret < 0 ? ret : cg_freeze(&cg, frozen);
+}
+
+int runtime_pids(const struct runtime *rt, const char *id, pid_t **ret,
+                 size_t *ret_count)
+{
+	char path[PATH_MAX + 32], *text, *line, *save;
+	struct container_state state;
+	size_t n = 0, size = 16;
+	pid_t *pids;
+	struct cg cg;
+	int err, c;
+
+	err = state_load(rt->root_fd, id, &state);
+	if (err == 0)
+		err = open_cgroup(id, &cg);
+	if (err < 0)
+		return err;
+	for (c = 0; c < CG_CONTROLLERS && !cg.dir[c][0]; c++)
+		;
+	if (c == CG_CONTROLLERS)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg.dir[c]);
+	err = file_read_all(AT_FDCWD, path, &text, NULL);
+	if (err < 0)
+		return err;
+	pids = malloc(size * sizeof(*pids));
+	for (line = strtok_r(text, "\n", &save); pids && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (n == size) {
+			pid_t *grown =
+			        realloc(pids, (size *= 2) * sizeof(*pids));
+
+			if (!grown)
+				break;
+			pids = grown;
+		}
+		pids[n++] = (pid_t)atoi(line);
+	}
+	free(text);
+	if (!pids)
+		return -ENOMEM;
+	*ret = pids;
+	*ret_count = n;
+	return 0;
+}

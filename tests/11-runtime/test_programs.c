@@ -245,7 +245,47 @@ START_TEST(boxrun_resources_land_in_the_cgroup)
 }
 END_TEST
 
+/* pause freezes the cgroup, resume thaws it; ps and list see it. */
+START_TEST(boxrun_pause_resume_ps_list)
+{
+	struct run_result r;
+	char pid[32];
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "start", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "pause", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "list");
+	ck_assert_msg(strstr(r.out, " paused "), "%s", r.out);
+	test_run_free(&r);
+	BOXRUN(&r, "ps", "box1");
+	ck_assert_int_eq(sscanf(r.out, "PID\n%31s", pid), 1);
+	test_run_free(&r);
+	BOXRUN(&r, "state", "box1");
+	ck_assert_msg(strstr(r.out, pid), "ps said %s, state said\n%s", pid,
+	              r.out);
+	test_run_free(&r);
+	BOXRUN(&r, "resume", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "resume", "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_str_eq(r.err, "boxrun: resume box1: it is not paused\n");
+	test_run_free(&r);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(boxrun_pause_resume_ps_list),
 	PROGRAM(boxrun_resources_land_in_the_cgroup),
 	PROGRAM(boxrun_run_passes_the_exit_status),
 	PROGRAM(boxrun_lifecycle),
