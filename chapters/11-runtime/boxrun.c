@@ -359,6 +359,56 @@ static int cmd_list(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* exec [-d] [--cwd DIR] [--env K=V]... ID CMD [ARG...]: the config's
+ * environment unless --env is given. */
+static int cmd_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "detach", no_argument, NULL, 'd' },
+		{ "cwd", required_argument, NULL, 'c' },
+		{ "env", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct runtime_exec e = { 0 };
+	struct container_state state;
+	char **env = calloc((size_t)argc + 1, sizeof(char *));
+	struct spec spec = { 0 };
+	size_t n_env = 0;
+	const char *id;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "+:de:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': e.detach = true; break;
+		case 'c': e.cwd = optarg; break;
+		case 'e': env[n_env++] = optarg; break;
+		default: die_bad_option(opt, argv);
+		}
+	}
+	if (argc - optind < 2)
+		die_usage("exec needs a container ID and a command");
+	id = argv[optind];
+	e.argv = argv + optind + 1;
+	check(state_load(rt.root_fd, id, &state), "exec", id);
+	if (n_env) {
+		e.env = env;
+	} else {
+		read_spec(state.bundle, &spec);
+		e.env = spec.process.env;
+		if (!e.cwd)
+			e.cwd = spec.process.cwd;
+	}
+	ret = runtime_exec(&rt, id, &e);
+	spec_free(&spec);
+	free(env);
+	if (ret == -EINVAL)
+		die("exec %s: it is not running", id);
+	check(ret, "exec", id);
+	return e.detach         ? EXIT_SUCCESS
+	       : WIFEXITED(ret) ? WEXITSTATUS(ret)
+	                        : 128 + WTERMSIG(ret);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -379,7 +429,7 @@ int main(int argc, char **argv)
 		{ "state", cmd_state },         { "kill", cmd_kill },
 		{ "delete", cmd_delete },       { "pause", cmd_pause_resume },
 		{ "resume", cmd_pause_resume }, { "ps", cmd_ps },
-		{ "list", cmd_list },
+		{ "list", cmd_list },           { "exec", cmd_exec },
 	};
 	const char *root = STATE_DEFAULT_ROOT;
 	size_t i;

@@ -66,6 +66,26 @@ int runtime_kill(const struct runtime *rt, const char *id, int sig);
  * running or created and not FORCE, or -errno. */
 int runtime_delete(const struct runtime *rt, const char *id, bool force);
 
+/* What `boxrun exec` runs in a container. */
+struct runtime_exec {
+	char *const *argv; /* argv[0] looked up in the container's PATH */
+	char *const *env;  /* the environment, or NULL: the config's */
+	const char *cwd;   /* or NULL: "/" */
+	bool detach;       /* -d: do not wait for it */
+};
+
+/* Run E in running container ID, the way `docker exec` does: enter the
+ * container's cgroup, then its namespaces (each type in which its
+ * process is elsewhere than we are; chapter 03's ns_join(), which makes
+ * the container's root our root), fork (a PID namespace applies to the
+ * children only), and in the child change to the directory, take the
+ * environment and exec. Unless E->detach, wait for it. Returns the wait
+ * status (or, detached, 0), -ENOENT, -EINVAL if the container is not
+ * running, or -errno. The calling process stays in the container's
+ * namespaces: it should exit. */
+int runtime_exec(const struct runtime *rt, const char *id,
+                 const struct runtime_exec *e);
+
 /* The status of STATE now (state_refresh(), with "paused" when the
  * container's cgroup is frozen). */
 void runtime_refresh(const struct runtime *rt, struct container_state *state);
