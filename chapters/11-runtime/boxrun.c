@@ -221,7 +221,11 @@ static int cmd_run(int argc, char **argv)
 
 	pid = create(argc, argv, true);
 	id = argv[argc - 1];
-	check(runtime_start(&rt, id), "start", id);
+	ret = runtime_start(&rt, id);
+	if (ret < 0) {
+		runtime_delete(&rt, id, true); /* run leaves nothing behind */
+		check(ret, "start", id);
+	}
 	after_hooks_of(id, SPEC_HOOK_POSTSTART, "running");
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)

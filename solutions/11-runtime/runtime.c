@@ -29,6 +29,7 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -179,6 +180,11 @@ static int enter_root(struct child_ctx *ctx, const char **what)
 		*what = "pivot_root";
 		ret = rootfs_pivot(ctx->root);
 	}
+	if (ret == 0 && spec->rootfs_propagation) {
+		*what = "linux.rootfsPropagation";
+		if (mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
+			ret = -errno;
+	}
 	if (ret == 0 && spec->root_readonly) {
 		*what = "make the root read-only";
 		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
@@ -188,12 +194,43 @@ static int enter_root(struct child_ctx *ctx, const char **what)
 	return ret;
 }
 
+/* linux.sysctl, in the container's namespaces: "net.ipv4.ip_forward=1"
+ * is /proc/sys/net/ipv4/ip_forward. Only namespaced ones make sense (a
+ * host-wide one would change the host: the kernel refuses it there). */
+static int set_sysctls(char *const *sysctl, const char **what)
+{
+	char path[PATH_MAX], *p;
+	const char *value;
+
+	for (; sysctl && *sysctl; sysctl++) {
+		value = strchr(*sysctl, '=') + 1;
+		snprintf(path, sizeof(path), "/proc/sys/%.*s",
+		         (int)(value - 1 - *sysctl), *sysctl);
+		for (p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		*what = *sysctl;
+		if (file_write_string(AT_FDCWD, path, value) < 0)
+			return -errno ? -errno : -EINVAL;
+	}
+	return 0;
+}
+
 /* The process's own settings: rlimits, directory, groups, user, env. */
 static int become_process(const struct spec_process *p, const char **what)
 {
 	extern char **environ;
 	struct rlimit limit;
+	char score[16];
 	size_t i;
+
+	if (p->has_oom_score_adj) {
+		*what = "set oomScoreAdj";
+		snprintf(score, sizeof(score), "%d", p->oom_score_adj);
+		if (file_write_string(AT_FDCWD, "/proc/self/oom_score_adj",
+		                      score) < 0)
+			return -errno;
+	}
 
 	*what = "set the rlimits";
 	for (i = 0; i < p->n_rlimits; i++) {
@@ -208,6 +245,9 @@ static int become_process(const struct spec_process *p, const char **what)
 	*what = "become the process's user";
 	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 ||
 	    setgid(p->gid) < 0 || setuid(p->uid) < 0)
+		return -errno;
+	*what = "set no_new_privs";
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	environ = p->env ? p->env : (char *[]){ NULL };
 	return 0;
@@ -224,7 +264,7 @@ static int setup_container(void *data, const char **what)
 	if (ret == 0)
 		ret = enter_root(ctx, what);
 	if (ret == 0)
-		ret = become_process(&ctx->spec->process, what);
+		ret = set_sysctls(ctx->spec->sysctl, what);
 	if (ret < 0)
 		return ret;
 	*what = "tell create the container is ready";
@@ -241,7 +281,10 @@ static int setup_container(void *data, const char **what)
 	ret = write(fd, "0", 1) == 1 ? 0 : -errno;
 	close(fd);
 	close(ctx->fifo_fd);
-	return ret;
+	/* Last, the user: once it is not root, the process is no longer
+	 * "dumpable" and its /proc/self/fd is root's, so the fifo had to
+	 * be opened first. */
+	return ret < 0 ? ret : become_process(&ctx->spec->process, what);
 }
 
 /* The CLONE_NEW* flags of the namespaces the spec wants new. */

@@ -284,7 +284,45 @@ START_TEST(boxrun_pause_resume_ps_list)
 }
 END_TEST
 
+/* process.oomScoreAdj, noNewPrivileges, rlimits, user, cwd and env,
+ * and linux.sysctl (in the container's own network namespace). */
+START_TEST(boxrun_process_settings_take_effect)
+{
+	char path[PATH_MAX * 2], *text, *out;
+	struct run_result r;
+	json_t *doc, *process;
+
+	make_bundle(
+	        "[\"sh\", \"-c\", \"cat /proc/self/oom_score_adj "
+	        "/proc/sys/net/ipv4/ip_forward; grep NoNewPrivs "
+	        "/proc/self/status; ulimit -n; id -u; pwd; echo $GREETING\"]");
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	process = json_object_get(doc, "process");
+	json_object_set_new(process, "oomScoreAdj", json_integer(300));
+	json_object_set_new(process, "cwd", json_string("/tmp"));
+	json_object_set_new(process, "user",
+	                    json_pack("{s:i, s:i}", "uid", 1234, "gid", 1234));
+	json_array_append_new(json_object_get(process, "env"),
+	                      json_string("GREETING=hi"));
+	json_object_set_new(json_object_get(doc, "linux"), "sysctl",
+	                    json_pack("{s:s}", "net.ipv4.ip_forward", "1"));
+	out = json_dumps(doc, 0);
+	testroot_write(path, out);
+	free(out);
+	json_decref(doc);
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out,
+	                 "300\n1\nNoNewPrivs:\t1\n1024\n1234\n/tmp\nhi\n");
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(boxrun_process_settings_take_effect),
 	PROGRAM(boxrun_pause_resume_ps_list),
 	PROGRAM(boxrun_resources_land_in_the_cgroup),
 	PROGRAM(boxrun_run_passes_the_exit_status),
