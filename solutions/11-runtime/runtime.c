@@ -68,6 +68,25 @@ struct child_ctx {
 	int ready_fd;           /* write end: one byte once set up */
 };
 
+/* A "cgroup" mount: on a pure cgroup2 host, a cgroup2 of the container's
+ * cgroup namespace; elsewhere (v1, hybrid: one hierarchy per controller,
+ * already mounted with their own options, so a new "cgroup" mount of
+ * them all is refused) the host's tree, bound read-only, as runc falls
+ * back to. */
+static int mount_cgroup(const char *target, unsigned long flags)
+{
+	if (mount("cgroup2", target, "cgroup2",
+	          flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
+	          NULL) == 0)
+		return 0;
+	if (mount("/sys/fs/cgroup", target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) <
+	    0)
+		return -errno;
+	return 0;
+}
+
 /* One mount of the spec, under ROOT. */
 static int mount_one(const char *root, const struct spec_mount *m)
 {
@@ -86,7 +105,12 @@ static int mount_one(const char *root, const struct spec_mount *m)
 	} else if (file_mkdirs(AT_FDCWD, target, 0755) < 0) {
 		return -errno;
 	}
-	if (bind) {
+	if (m->type && !strcmp(m->type, "cgroup")) {
+		int ret = mount_cgroup(target, flags);
+
+		if (ret < 0)
+			return ret;
+	} else if (bind) {
 		if (mount(m->source, target, NULL, MS_BIND | (flags & MS_REC),
 		          NULL) < 0)
 			return -errno;
