@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -363,47 +364,107 @@ static int cmd_list(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-/* exec [-d] [--cwd DIR] [--env K=V]... ID CMD [ARG...]: the config's
- * environment unless --env is given. */
+/* An O_PATH fd on PATH's directory, and its last component in
+ * *RET_NAME (a pointer into PATH). Dies on an error. */
+static int open_parent(const char *path, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s",
+	         slash ? (int)(slash - path) + (slash == path) : 1,
+	         slash ? path : ".");
+	*ret_name = slash ? slash + 1 : path;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno(errno, "%s", dir);
+	return fd;
+}
+
+/* The "process" of an exec from --process FILE (what podman passes):
+ * the same object as config.json's, read with 11.1's parser. */
+static void read_process(const char *file, struct spec_process *ret)
+{
+	struct spec_error err;
+	json_error_t jerr;
+	json_t *doc = json_load_file(file, 0, &jerr);
+
+	if (!doc)
+		die("%s: not JSON: line %d: %s", file, jerr.line, jerr.text);
+	if (spec_parse_process(doc, ret, &err) < 0)
+		die("%s: %s", file, err.text);
+	json_decref(doc);
+}
+
+/* exec [-d] [--cwd DIR] [--env K=V]... [--process FILE] [--pid-file F]
+ * ID [CMD [ARG...]]: the config's environment unless --env is given. */
 static int cmd_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "detach", no_argument, NULL, 'd' },
 		{ "cwd", required_argument, NULL, 'c' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "process", required_argument, NULL, 'p' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "console-socket", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *process_file = NULL, *pid_file = NULL;
+	struct spec_process process = { 0 };
+	char **env = calloc((size_t)argc + 1, sizeof(char *));
 	struct runtime_exec e = { 0 };
 	struct container_state state;
-	char **env = calloc((size_t)argc + 1, sizeof(char *));
 	struct spec spec = { 0 };
+	const char *id, *pid_name = NULL;
+	int opt, ret, pid_dir;
+	char pid_text[32];
 	size_t n_env = 0;
-	const char *id;
-	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "+:de:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:de:t", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'd': e.detach = true; break;
 		case 'c': e.cwd = optarg; break;
 		case 'e': env[n_env++] = optarg; break;
+		case 'p': process_file = optarg; break;
+		case 'P': pid_file = optarg; break;
+		case 't':
+		case 'C': die("exec: a terminal is not supported yet");
 		default: die_bad_option(opt, argv);
 		}
 	}
-	if (argc - optind < 2)
+	if (optind >= argc || (!process_file && argc - optind < 2))
 		die_usage("exec needs a container ID and a command");
 	id = argv[optind];
-	e.argv = argv + optind + 1;
 	check(state_load(rt.root_fd, id, &state), "exec", id);
-	if (n_env) {
-		e.env = env;
+	if (process_file) {
+		read_process(process_file, &process);
+		e.argv = process.args;
+		e.env = process.env;
+		e.cwd = process.cwd;
 	} else {
+		e.argv = argv + optind + 1;
 		read_spec(state.bundle, &spec);
-		e.env = spec.process.env;
+		e.env = n_env ? env : spec.process.env;
 		if (!e.cwd)
 			e.cwd = spec.process.cwd;
 	}
+	/* The pid file's directory, opened now: once in the container's
+	 * mount namespace, the host's paths are gone. */
+	pid_dir = pid_file ? open_parent(pid_file, &pid_name) : -1;
 	ret = runtime_exec(&rt, id, &e);
+	if (ret >= 0 && pid_file) {
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)e.pid);
+		if (file_replace(pid_dir, pid_name, pid_text, strlen(pid_text),
+		                 0644) < 0)
+			die_errno(errno, "write %s", pid_file);
+	}
+	if (pid_dir >= 0)
+		close(pid_dir);
 	spec_free(&spec);
+	spec_process_free(&process);
 	free(env);
 	if (ret == -EINVAL)
 		die("exec %s: it is not running", id);

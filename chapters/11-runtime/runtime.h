@@ -72,6 +72,7 @@ struct runtime_exec {
 	char *const *env;  /* the environment, or NULL: the config's */
 	const char *cwd;   /* or NULL: "/" */
 	bool detach;       /* -d: do not wait for it */
+	pid_t pid;         /* set by runtime_exec(): the new process */
 };
 
 /* Run E in running container ID, the way `docker exec` does: enter the
@@ -84,7 +85,7 @@ struct runtime_exec {
  * running, or -errno. The calling process stays in the container's
  * namespaces: it should exit. */
 int runtime_exec(const struct runtime *rt, const char *id,
-                 const struct runtime_exec *e);
+                 struct runtime_exec *e);
 
 /* The status of STATE now (state_refresh(), with "paused" when the
  * container's cgroup is frozen). */

@@ -704,7 +704,7 @@ int runtime_pids(const struct runtime *rt, const char *id, pid_t **ret,
 /* EXERCISE 11.7: your own helper functions can go here. */
 
 int runtime_exec(const struct runtime *rt, const char *id,
-                 const struct runtime_exec *e)
+                 struct runtime_exec *e)
 {
 	/* EXERCISE 11.7: exec into a running container (15 points)
 	 *

@@ -856,7 +856,7 @@ static noreturn void exec_child(const struct runtime_exec *e)
 /* END EXERCISE 11.7 */
 
 int runtime_exec(const struct runtime *rt, const char *id,
-                 const struct runtime_exec *e)
+                 struct runtime_exec *e)
 {
 	/* BEGIN EXERCISE 11.7: exec into a running container (15 points)
 	 *
@@ -896,6 +896,7 @@ int runtime_exec(const struct runtime *rt, const char *id,
 		return -errno;
 	if (child == 0)
 		exec_child(e);
+	e->pid = child;
 	if (e->detach)
 		return 0;
 	while (waitpid(child, &status, 0) < 0)
