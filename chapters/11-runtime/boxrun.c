@@ -24,6 +24,8 @@
 #include <string.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,35 +96,64 @@ static void read_spec(const char *bundle, struct spec *spec)
 	free(text);
 }
 
+/* A unix socket connected to PATH, where the terminal's master goes. */
+static int connect_console(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		die("--console-socket %s: path too long", path);
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		die_errno(errno, "--console-socket %s", path);
+	return fd;
+}
+
 /* create and run: the bundle, then the container. */
 static pid_t create(int argc, char **argv, bool foreground)
 {
 	static const struct option longopts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "no-pivot", no_argument, NULL, 'n' },
+		{ "no-new-keyring", no_argument, NULL, 'k' },
+		{ "detach", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bundle = ".", *pid_file = NULL;
-	struct runtime_create c = { .foreground = foreground };
+	const char *bundle = ".", *pid_file = NULL, *console = NULL;
+	struct runtime_create c = { .foreground = foreground,
+		                    .console_fd = -1 };
 	struct container_state state;
 	char abs_bundle[PATH_MAX], pid_text[32];
 	struct spec_error err;
 	struct spec spec;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
-		if (opt == 'b')
-			bundle = optarg;
-		else if (opt == 'p')
-			pid_file = optarg;
-		else
-			die_bad_option(opt, argv);
+	while ((opt = getopt_long(argc, argv, "+:b:d", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': bundle = optarg; break;
+		case 'p': pid_file = optarg; break;
+		case 'c': console = optarg; break;
+		case 'n': /* pivot_root always: a chroot is no container */
+		case 'k': /* no session keyring is made anyway */
+		case 'd': break;
+		default: die_bad_option(opt, argv);
+		}
 	}
 	if (optind != argc - 1)
 		die_usage("%s needs one container ID", argv[0]);
 	if (!realpath(bundle, abs_bundle))
 		die_errno(errno, "bundle %s", bundle);
 	read_spec(abs_bundle, &spec);
+	if (spec.process.terminal && !console)
+		die("%s/config.json: process.terminal is true: give "
+		    "--console-socket, or set it to false",
+		    abs_bundle);
+	if (console)
+		c.console_fd = connect_console(console);
 	c.id = argv[optind];
 	c.bundle = abs_bundle;
 	c.spec = &spec;

@@ -36,6 +36,8 @@ struct runtime_create {
 	const char *bundle; /* absolute */
 	const struct spec *spec;
 	bool foreground; /* `run`: the caller waits for the child */
+	int console_fd;  /* with process.terminal: a unix socket connected
+	                  * to --console-socket, or -1 */
 };
 
 /* Create container C->id from C->spec: its state directory (-EEXIST if
@@ -46,6 +48,16 @@ struct runtime_create {
  * RET filled in, or -errno. */
 int runtime_create(const struct runtime *rt, const struct runtime_create *c,
                    struct container_state *ret, struct spec_error *err);
+
+/* Give the process a terminal, the way runc does for --console-socket:
+ * open a new pseudo-terminal in the container's own devpts (/dev/ptmx,
+ * chapter 06), make its other end (the slave) this process's controlling
+ * terminal and its stdin, stdout and stderr, and send the master, the
+ * end whoever asked (podman's conmon) reads and writes, over the
+ * connected unix socket SOCKET_FD as SCM_RIGHTS ancillary data, with the
+ * slave's name as the message. Returns 0 or -errno. See pty(7),
+ * unix(7), cmsg(3). */
+int runtime_send_console(int socket_fd);
 
 /* Start created container ID: open its exec.fifo for reading, without
  * blocking (O_NONBLOCK: a container that died while created must not
