@@ -244,7 +244,7 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 
 .PHONY: all help check grade test stubcheck exercises exercises-check format-check \
 	demo bench deps doctor rootfs slides leftovers format clean test-vm vm \
-	cheatcheck
+	cheatcheck conformance
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
@@ -324,6 +324,12 @@ bench:
 	@$(MAKE) -s --no-print-directory deps
 	@$(MAKE) -s --no-print-directory $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS)) rootfs
 	@common/scripts/bench.sh $(BUILD)/solutions/bin
+
+## conformance: the OCI runtime-tools validation suite against boxrun, crun and runc (RUNTIME_TOOLS_SRC=dir or .tar.gz)
+conformance:
+	@$(MAKE) -s --no-print-directory deps
+	@$(MAKE) -s --no-print-directory $(BUILD)/solutions/bin/boxrun
+	@common/scripts/conformance.sh $(CURDIR)/$(BUILD)/solutions/bin/boxrun crun runc
 
 ## deps: install the Debian packages the lab needs (as root)
 deps:
