@@ -196,10 +196,13 @@ static int add_rule(scmp_filter_ctx ctx, const json_t *rule, size_t index,
 		        index,
 		        json_string_value(json_object_get(rule, "action"))
 		                ?: "(none)");
-	ret = sec_seccomp_conditions(json_object_get(rule, "args"), conds, 6,
-	                             &count, why, size);
-	if (ret < 0)
-		return ret;
+	/* Most rules have no conditions (no "args", or an empty array). */
+	if (json_array_size(json_object_get(rule, "args")) > 0) {
+		ret = sec_seccomp_conditions(json_object_get(rule, "args"),
+		                             conds, 6, &count, why, size);
+		if (ret < 0)
+			return ret;
+	}
 	json_array_foreach(json_object_get(rule, "names"), i, name)
 	{
 		nr = seccomp_syscall_resolve_name(json_string_value(name)
