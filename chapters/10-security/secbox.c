@@ -179,9 +179,12 @@ static void read_layers(struct options *opts)
 
 	if (opts->caps) {
 		ret = sec_caps_parse(opts->caps, &opts->sec.caps, &bad);
+		if (ret < 0 && bad)
+			die("--caps %s: unknown capability \"%.*s\" (see "
+			    "capabilities(7))",
+			    opts->caps, (int)strcspn(bad, ","), bad);
 		if (ret < 0)
-			die_errno(ret, "--caps %s%s%s", opts->caps,
-			          bad ? ": at " : "", bad ? bad : "");
+			die_errno(ret, "--caps %s", opts->caps);
 		opts->sec.set_caps = true;
 	}
 	if (!path || !strcmp(path, "none"))

@@ -315,7 +315,37 @@ START_TEST(exe_overwrite_succeeds_without_it)
 }
 END_TEST
 
+/* CVE-2024-21626: runc leaked a directory fd of the host into the
+ * container, and a working directory set to /proc/self/fd/N walked out.
+ * secbox marks every fd above 2 close-on-exec before the command: fd 7,
+ * the host's "/" left open by the caller, never arrives. */
+START_TEST(leaked_directory_fd_does_not_arrive)
+{
+	char script[PATH_MAX * 3], marker[PATH_MAX];
+	struct run_result r;
+	const char *root;
+
+	test_needs_root();
+	root = probe_root();
+	testroot_add_program(root, "escape");
+	snprintf(marker, sizeof(marker), "%s/host-marker", test_tmpdir());
+	testroot_write(marker, "host token\n");
+	snprintf(script, sizeof(script),
+	         "exec 7< /; exec %s --caps default --seccomp default "
+	         "--no-new-privs %s -- /bin/escape %s",
+	         test_program("secbox"), root, marker);
+	test_run((char *const[]){ "/bin/sh", "-c", script, NULL }, &r);
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.out, "inherited directory fds: none") &&
+	                      strstr(r.out, "contained: no way out") &&
+	                      !strstr(r.out, "host token"),
+	              "expected no fd and no way out, got:\n%s", r.out);
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(leaked_directory_fd_does_not_arrive),
 	PROGRAM(secbox_defaults_refuse_each_call),
 	PROGRAM(secbox_without_layers_allows_them),
 	PROGRAM(secbox_docker_caps_keep_net_raw),
