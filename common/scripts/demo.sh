@@ -181,6 +181,29 @@ chapter_08() {
 	trap - EXIT
 }
 
+chapter_10() {
+	say "== Chapter 10: security (chapters/10-security/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	cp -a "$rootfs" "$dir/rootfs"
+	cp "$bin/secprobe" "$dir/rootfs/bin/secprobe"
+	say "Chapter 06's container: root inside may mount, reboot, make raw sockets (each probe fails harmlessly later, or succeeds inside):"
+	show "$bin/secbox" "$dir/rootfs" -- /bin/secprobe deny
+	say "The same command with the layers a runtime applies: Podman's capabilities, the default seccomp profile, no_new_privs, masked and read-only paths:"
+	show "$bin/secbox" --caps default --seccomp default --no-new-privs --mask --readonly-paths "$dir/rootfs" -- /bin/secprobe deny
+	say "A setuid-root program run by nobody makes it root again, unless no_new_privs:"
+	cp "$bin/secprobe" "$dir/rootfs/bin/secprobe-suid"
+	chmod 4755 "$dir/rootfs/bin/secprobe-suid"
+	show "$bin/secbox" --caps default "$dir/rootfs" -- /bin/secprobe setuid /bin/secprobe-suid
+	show "$bin/secbox" --caps default --no-new-privs "$dir/rootfs" -- /bin/secprobe setuid /bin/secprobe-suid
+	rm -rf "$dir"
+	trap - EXIT
+}
+
 chapter_01
 chapter_02
 chapter_03
@@ -189,3 +212,4 @@ chapter_05
 chapter_06
 chapter_07
 chapter_08
+chapter_10
