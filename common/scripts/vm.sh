@@ -358,6 +358,9 @@ make_initrd() {
 	fi
 	stage_path "$top/$build/solutions/bin"
 	stage_path "$top/tests/fixtures"
+	# Files the programs read from the lab's tree: chapter 10's default
+	# seccomp profile.
+	stage_path "$top/chapters/10-security/seccomp-default.json"
 	stage_libraries
 	initrd=$vmdir/$layout-$mode.initrd
 	{
