@@ -39,7 +39,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define MAX_ENTRIES 256
+#define MAX_ENTRIES    256
 #define DEFAULT_SUBNET "10.89.0.0/24"
 
 /* A container on the bridge. */
@@ -124,8 +124,8 @@ static void load(struct state *state, const char *dir)
 	ret = file_mkdirs(AT_FDCWD, state->dir, 0755);
 	if (ret < 0)
 		die_errno(ret, "mkdir %s", state->dir);
-	state->lock_fd = openat(AT_FDCWD, state->dir, O_RDONLY | O_DIRECTORY |
-	                                                      O_CLOEXEC);
+	state->lock_fd = openat(AT_FDCWD, state->dir,
+	                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (state->lock_fd < 0)
 		die_errno(errno, "open %s", state->dir);
 	/* The lock is on the directory itself: nothing to remove later. */
@@ -152,15 +152,14 @@ static void save(const struct state *state)
 	len += snprintf(text + len, sizeof(text) - len, "subnet %s/%d\n",
 	                addr_text(state->subnet.addr), state->subnet.prefix);
 	for (i = 0; i < state->n_attached; i++)
-		len += snprintf(text + len, sizeof(text) - len, "attach %d %s\n",
-		                (int)state->attached[i].pid,
+		len += snprintf(text + len, sizeof(text) - len,
+		                "attach %d %s\n", (int)state->attached[i].pid,
 		                addr_text(state->attached[i].addr));
 	for (i = 0; i < state->n_published; i++)
-		len += snprintf(text + len, sizeof(text) - len,
-		                "publish %d %d %d\n",
-		                state->published[i].host_port,
-		                state->published[i].port,
-		                (int)state->published_pid[i]);
+		len += snprintf(
+		        text + len, sizeof(text) - len, "publish %d %d %d\n",
+		        state->published[i].host_port, state->published[i].port,
+		        (int)state->published_pid[i]);
 	ret = file_replace(state->lock_fd, "state", text, len, 0644);
 	if (ret < 0)
 		die_errno(ret, "write %s/state", state->dir);
@@ -216,8 +215,11 @@ static void bridge_up(struct state *state, const char *subnet_text)
 	ret = net_cidr_parse(subnet_text, &state->subnet);
 	if (ret == 0 && state->subnet.prefix > 30)
 		ret = -EINVAL;
+	if (ret < 0 && ret != -EINVAL)
+		die_errno(ret, "parse %s", subnet_text);
 	if (ret < 0)
-		die("bad subnet %s: expected an IPv4 network such as %s (/0 to /30)",
+		die("bad subnet %s: expected an IPv4 network such as %s (/0 to "
+		    "/30)",
 		    subnet_text, DEFAULT_SUBNET);
 	gateway = net_gateway(&state->subnet);
 	ret = net_bridge_create(NET_BRIDGE);
@@ -228,8 +230,8 @@ static void bridge_up(struct state *state, const char *subnet_text)
 		ret = net_link_up(NET_BRIDGE);
 	/* Routing between links is off until asked for; per namespace. */
 	if (ret == 0)
-		ret = file_write_string(AT_FDCWD, "/proc/sys/net/ipv4/ip_forward",
-		                        "1\n");
+		ret = file_write_string(AT_FDCWD,
+		                        "/proc/sys/net/ipv4/ip_forward", "1\n");
 	if (ret < 0) {
 		net_link_delete(NET_BRIDGE);
 		die_errno(ret, "set up bridge %s", NET_BRIDGE);
@@ -300,14 +302,17 @@ static struct in_addr choose_address(struct state *state, const char *asked)
 	for (i = 0; i < state->n_attached; i++)
 		used[i] = state->attached[i].addr;
 	if (!asked) {
-		ret = net_ipam_pick(&state->subnet, used, state->n_attached, &addr);
+		ret = net_ipam_pick(&state->subnet, used, state->n_attached,
+		                    &addr);
 		if (ret < 0)
 			die_errno(ret, "no address left in %s/%d",
-			          addr_text(state->subnet.addr), state->subnet.prefix);
+			          addr_text(state->subnet.addr),
+			          state->subnet.prefix);
 		return addr;
 	}
 	snprintf(text, sizeof(text), "%s", asked);
-	text[strcspn(text, "/")] = '\0'; /* ADDR/N: the prefix is the bridge's */
+	text[strcspn(text, "/")] =
+	        '\0'; /* ADDR/N: the prefix is the bridge's */
 	if (inet_pton(AF_INET, text, &addr) != 1)
 		die("bad address %s", asked);
 	if (!net_cidr_contains(&state->subnet, addr) ||
@@ -338,7 +343,8 @@ static void attach(struct state *state, pid_t pid, const char *asked)
 	host_link(pid, name);
 	ret = net_veth_create(name, "eth0", pid);
 	if (ret < 0)
-		die_errno(ret, "create veth pair %s for process %d", name, (int)pid);
+		die_errno(ret, "create veth pair %s for process %d", name,
+		          (int)pid);
 	ret = net_link_set_master(name, NET_BRIDGE);
 	if (ret == 0)
 		ret = net_link_up(name);
@@ -387,7 +393,7 @@ static int port_of(const char *text)
 	int port;
 
 	return parse_int(text, &port) == 0 && port >= 1 && port <= 65535 ? port
-	                                                                  : -1;
+	                                                                 : -1;
 }
 
 /* publish HOSTPORT:PORT PID: one more DNAT rule. */
@@ -404,7 +410,8 @@ static void publish(struct state *state, const char *mapping, pid_t pid)
 	host_port = port_of(text);
 	port = colon ? port_of(colon + 1) : -1;
 	if (host_port < 0 || port < 0)
-		die("bad port mapping %s: expected HOSTPORT:PORT, ports 1 to 65535",
+		die("bad port mapping %s: expected HOSTPORT:PORT, ports 1 to "
+		    "65535",
 		    mapping);
 	require_bridge(state);
 	if (!find(state, pid))

@@ -33,7 +33,7 @@
 
 /* The lab's names: links bx..., the nftables table boxlab. */
 #define NET_BRIDGE "bx0"
-#define NET_TABLE "boxlab"
+#define NET_TABLE  "boxlab"
 
 /* Start a request in BUF (NET_BUFFER_SIZE bytes): a netlink header of
  * TYPE (RTM_NEWLINK, ...) with NLM_F_REQUEST | NLM_F_ACK | FLAGS and a

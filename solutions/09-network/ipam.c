@@ -19,7 +19,8 @@ bool net_cidr_contains(const struct net_cidr *subnet, struct in_addr addr)
 {
 	uint32_t mask = mask_of(subnet->prefix);
 
-	return (ntohl(addr.s_addr) & mask) == (ntohl(subnet->addr.s_addr) & mask);
+	return (ntohl(addr.s_addr) & mask) ==
+	       (ntohl(subnet->addr.s_addr) & mask);
 }
 
 struct in_addr net_gateway(const struct net_cidr *subnet)

@@ -77,17 +77,19 @@ int net_nft_ruleset(char *buf, size_t size, const struct net_cidr *subnet,
 	/* The gateway is the network address + 1. */
 	network.s_addr = htonl(ntohl(net_gateway(subnet).s_addr) - 1);
 	inet_ntop(AF_INET, &network, net, sizeof(net));
-	ret = append(buf, size, &len,
-	             "table ip boxlab\ndelete table ip boxlab\n"
-	             "table ip boxlab {\n\tchain postrouting {\n"
-	             "\t\ttype nat hook postrouting priority 100; policy accept;\n"
-	             "\t\tip saddr %s/%d oifname != \"%s\" masquerade\n\t}\n"
-	             "\tchain prerouting {\n"
-	             "\t\ttype nat hook prerouting priority -100; policy accept;\n",
-	             net, subnet->prefix, bridge);
+	ret = append(
+	        buf, size, &len,
+	        "table ip boxlab\ndelete table ip boxlab\n"
+	        "table ip boxlab {\n\tchain postrouting {\n"
+	        "\t\ttype nat hook postrouting priority 100; policy accept;\n"
+	        "\t\tip saddr %s/%d oifname != \"%s\" masquerade\n\t}\n"
+	        "\tchain prerouting {\n"
+	        "\t\ttype nat hook prerouting priority -100; policy accept;\n",
+	        net, subnet->prefix, bridge);
 	for (i = 0; ret == 0 && i < n; i++) {
 		inet_ntop(AF_INET, &ports[i].addr, to, sizeof(to));
-		ret = append(buf, size, &len, "\t\ttcp dport %d dnat to %s:%d\n",
+		ret = append(buf, size, &len,
+		             "\t\ttcp dport %d dnat to %s:%d\n",
 		             ports[i].host_port, to, ports[i].port);
 	}
 	if (ret == 0)

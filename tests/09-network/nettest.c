@@ -23,12 +23,11 @@
 void nettest_own_network(void)
 {
 	test_needs_root();
-	ck_assert_msg(unshare(CLONE_NEWNET | CLONE_NEWNS) == 0,
-	              "unshare: %s", strerror(errno));
+	ck_assert_msg(unshare(CLONE_NEWNET | CLONE_NEWNS) == 0, "unshare: %s",
+	              strerror(errno));
 	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-	ck_assert_msg(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV |
-	                                                      MS_NOEXEC,
-	                    NULL) == 0,
+	ck_assert_msg(mount("sysfs", "/sys", "sysfs",
+	                    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0,
 	              "mount sysfs: %s", strerror(errno));
 }
 
@@ -147,8 +146,7 @@ static void box_child(struct nettest_box *box, int (*fn)(struct nettest_box *),
 	test_child_exit(ret);
 }
 
-void nettest_box_start(struct nettest_box *box,
-                       int (*fn)(struct nettest_box *))
+void nettest_box_start(struct nettest_box *box, int (*fn)(struct nettest_box *))
 {
 	int go[2], report[2];
 
@@ -273,7 +271,8 @@ int nettest_serve_one(int listen_fd, const char *expect, const char *reply)
 	ret = read_line(fd, line, sizeof(line));
 	if (ret == 0 && strcmp(line, expect) != 0)
 		ret = EPROTO;
-	if (ret == 0 && write(fd, reply, strlen(reply)) != (ssize_t)strlen(reply))
+	if (ret == 0 &&
+	    write(fd, reply, strlen(reply)) != (ssize_t)strlen(reply))
 		ret = errno;
 	close(fd);
 	return ret;

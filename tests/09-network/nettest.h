@@ -36,11 +36,11 @@ int nettest_count_links(const char *prefix);
  * namespace of its own, which waits for nettest_box_go() before it runs
  * its function. */
 struct nettest_box {
-	pid_t pid;      /* the child */
-	int go_fd;      /* write end: a byte lets it go */
-	int report_fd;  /* read end: what the child reports */
-	int child_fd;   /* in the child: write end of the report pipe */
-	int child_go;   /* in the child: read end of the go pipe */
+	pid_t pid;     /* the child */
+	int go_fd;     /* write end: a byte lets it go */
+	int report_fd; /* read end: what the child reports */
+	int child_fd;  /* in the child: write end of the report pipe */
+	int child_go;  /* in the child: read end of the go pipe */
 };
 
 /* Start BOX; it runs FN(BOX) once let go, and ends with

@@ -5,9 +5,5 @@ extern const struct graded_test netlink_tests[], ipam_tests[], nft_tests[],
         programs_tests[];
 
 const struct graded_test *const chapter_tests[] = {
-	netlink_tests,
-	ipam_tests,
-	nft_tests,
-	programs_tests,
-	NULL,
+	netlink_tests, ipam_tests, nft_tests, programs_tests, NULL,
 };

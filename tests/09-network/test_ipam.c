@@ -10,9 +10,10 @@
 
 START_TEST(cidr_parse_accepts_and_refuses)
 {
-	static const char *const bad[] = { "10.0.0.0/33", "10.0.0.0", "10.0.0.0/",
-		                           "10.0.0.0/8x", "10.0.0/8",
-		                           "10.0.0.0/-1", "x/8", "" };
+	static const char *const bad[] = { "10.0.0.0/33", "10.0.0.0",
+		                           "10.0.0.0/",   "10.0.0.0/8x",
+		                           "10.0.0/8",    "10.0.0.0/-1",
+		                           "x/8",         "" };
 	struct net_cidr cidr;
 	size_t i;
 
@@ -36,10 +37,12 @@ START_TEST(ipam_skips_what_is_taken)
 	ck_assert_str_eq(inet_ntoa(addr), "10.89.0.2");
 	used[0] = nettest_addr("10.89.0.2");
 	used[1] = nettest_addr("10.89.0.4");
-	ck_assert_ok(net_ipam_pick(&subnet, used, 2, &addr), "with .2 and .4 taken");
+	ck_assert_ok(net_ipam_pick(&subnet, used, 2, &addr),
+	             "with .2 and .4 taken");
 	ck_assert_str_eq(inet_ntoa(addr), "10.89.0.3");
 	used[2] = nettest_addr("10.89.0.3");
-	ck_assert_ok(net_ipam_pick(&subnet, used, 3, &addr), "with .2 to .4 taken");
+	ck_assert_ok(net_ipam_pick(&subnet, used, 3, &addr),
+	             "with .2 to .4 taken");
 	ck_assert_str_eq(inet_ntoa(addr), "10.89.0.5");
 }
 END_TEST

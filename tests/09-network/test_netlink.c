@@ -27,8 +27,8 @@ static struct nlmsghdr *bridge_request(char *buf, const char *name)
 	memset(buf, 0, NET_BUFFER_SIZE);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-	                   NLM_F_EXCL;
+	nlh->nlmsg_flags =
+	        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -85,7 +85,8 @@ START_TEST(veth_peer_lands_in_the_container)
 	struct nettest_box box;
 
 	nettest_own_network();
-	ck_assert_err(net_veth_build(buf, "", "eth0", 0), -EINVAL, "empty name");
+	ck_assert_err(net_veth_build(buf, "", "eth0", 0), -EINVAL,
+	              "empty name");
 	ck_assert_err(net_veth_build(buf, "bx0123456789abcd", "eth0", 0),
 	              -EINVAL, "a 16-character name");
 	nettest_box_start(&box, eth0_is_here);
@@ -140,8 +141,9 @@ static bool has_address(const char *name, const char *text)
 		if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET ||
 		    strcmp(p->ifa_name, name))
 			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)p->ifa_addr)->sin_addr,
-		          addr, sizeof(addr));
+		inet_ntop(AF_INET,
+		          &((struct sockaddr_in *)p->ifa_addr)->sin_addr, addr,
+		          sizeof(addr));
 		found |= !strcmp(addr, text);
 	}
 	freeifaddrs(list);
@@ -194,6 +196,7 @@ START_TEST(dump_lists_links_by_prefix)
 	nettest_veth("bxa", "bxb");
 	nettest_veth("bxc", "other");
 	n = net_links_with_prefix("bx", names, 4);
+	ck_assert_ok(n, "net_links_with_prefix");
 	ck_assert_int_eq(n, 3);
 	for (i = 0; i < n; i++)
 		seen |= (!strcmp(names[i], "bxa") ? 1 : 0) |

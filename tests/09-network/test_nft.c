@@ -43,12 +43,14 @@ START_TEST(ruleset_text)
 	ck_assert_err(net_nft_ruleset(buf, 100, &subnet, "bx0", ports, 2),
 	              -ENOSPC, "a buffer of 100 bytes");
 	ports[1].host_port = 70000;
-	ck_assert_err(net_nft_ruleset(buf, sizeof(buf), &subnet, "bx0", ports, 2),
-	              -EINVAL, "host port 70000");
+	ck_assert_err(
+	        net_nft_ruleset(buf, sizeof(buf), &subnet, "bx0", ports, 2),
+	        -EINVAL, "host port 70000");
 	ports[1].host_port = 2222;
 	ports[0].port = 0;
-	ck_assert_err(net_nft_ruleset(buf, sizeof(buf), &subnet, "bx0", ports, 2),
-	              -EINVAL, "port 0");
+	ck_assert_err(
+	        net_nft_ruleset(buf, sizeof(buf), &subnet, "bx0", ports, 2),
+	        -EINVAL, "port 0");
 }
 END_TEST
 
@@ -69,7 +71,8 @@ START_TEST(ruleset_is_what_nftables_takes)
 	ck_assert_msg(net_nft_apply(buf, err, sizeof(err)) == 0,
 	              "nftables refused the text again: %s", err);
 	ck_assert_ok(net_nft_delete(), "deleting the table");
-	ck_assert_int_eq(net_nft_apply("list table ip boxlab", NULL, 0), -EINVAL);
+	ck_assert_int_eq(net_nft_apply("list table ip boxlab", NULL, 0),
+	                 -EINVAL);
 }
 END_TEST
 

@@ -88,7 +88,8 @@ static int client_box(struct nettest_box *box)
 	if (nettest_exchange("10.89.0.10", 80, "ping\n", line, sizeof(line)) ||
 	    strcmp(line, "pong"))
 		return 3;
-	if (nettest_exchange("10.89.0.1", 7000, "hello\n", line, sizeof(line)) ||
+	if (nettest_exchange("10.89.0.1", 7000, "hello\n", line,
+	                     sizeof(line)) ||
 	    strcmp(line, "welcome"))
 		return 4;
 	return 0;
@@ -209,7 +210,8 @@ START_TEST(fifty_attach_detach_cycles_leave_nothing)
 	}
 	ck_assert_int_eq(nettest_count_links("bx"), 1); /* bx0 */
 	snprintf(state, sizeof(state), "%s/net/state", state_dir);
-	ck_assert_int_eq(file_size_or_zero(state), strlen("subnet 10.89.0.0/24\n"));
+	ck_assert_int_eq(file_size_or_zero(state),
+	                 strlen("subnet 10.89.0.0/24\n"));
 	/* Attached when the bridge goes down: the pair goes too. */
 	boxnet_pid("attach", box.pid, NULL, NULL);
 	BOXNET(&r, "bridge", "down");
