@@ -114,18 +114,20 @@ static void load_line(struct state *state, const char *line)
 	}
 }
 
-/* Make DIR/net, lock it and read its state. */
-static void load(struct state *state, const char *dir)
+/* Lock DIR/net and read its state; with CREATE, make DIR/net first.
+ * Without it, a missing DIR/net is a bridge that is down. */
+static void load(struct state *state, const char *dir, bool create)
 {
 	char *data = NULL, *line, *save;
 	int ret;
 
 	snprintf(state->dir, sizeof(state->dir), "%s/net", dir);
-	ret = file_mkdirs(AT_FDCWD, state->dir, 0755);
+	ret = create ? file_mkdirs(AT_FDCWD, state->dir, 0755) : 0;
 	if (ret < 0)
 		die_errno(ret, "mkdir %s", state->dir);
-	state->lock_fd = openat(AT_FDCWD, state->dir,
-	                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	state->lock_fd = open(state->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (state->lock_fd < 0 && errno == ENOENT && !create)
+		return;
 	if (state->lock_fd < 0)
 		die_errno(errno, "open %s", state->dir);
 	/* The lock is on the directory itself: nothing to remove later. */
@@ -205,22 +207,14 @@ static void require_bridge(const struct state *state)
 
 /* bridge up: the bridge with the gateway's address, forwarding on, the
  * table installed. */
-static void bridge_up(struct state *state, const char *subnet_text)
+static void bridge_up(struct state *state, const struct net_cidr *subnet)
 {
 	struct in_addr gateway;
 	int ret;
 
 	if (state->bridge_up)
 		die("bridge %s is up already", NET_BRIDGE);
-	ret = net_cidr_parse(subnet_text, &state->subnet);
-	if (ret == 0 && state->subnet.prefix > 30)
-		ret = -EINVAL;
-	if (ret < 0 && ret != -EINVAL)
-		die_errno(ret, "parse %s", subnet_text);
-	if (ret < 0)
-		die("bad subnet %s: expected an IPv4 network such as %s (/0 to "
-		    "/30)",
-		    subnet_text, DEFAULT_SUBNET);
+	state->subnet = *subnet;
 	gateway = net_gateway(&state->subnet);
 	ret = net_bridge_create(NET_BRIDGE);
 	if (ret < 0)
@@ -243,6 +237,24 @@ static void bridge_up(struct state *state, const char *subnet_text)
 	       state->subnet.prefix);
 }
 
+/* SUBNET from TEXT, a network with room for a gateway and a host. */
+static struct net_cidr subnet_of(const char *text)
+{
+	struct net_cidr subnet;
+	int ret;
+
+	ret = net_cidr_parse(text, &subnet);
+	if (ret == 0 && subnet.prefix > 30)
+		ret = -EINVAL;
+	if (ret < 0 && ret != -EINVAL)
+		die_errno(ret, "parse %s", text);
+	if (ret < 0)
+		die("bad subnet %s: expected an IPv4 network such as %s (/0 to "
+		    "/30)",
+		    text, DEFAULT_SUBNET);
+	return subnet;
+}
+
 /* bridge down: every container's link, the bridge, the table and the
  * state go. */
 static void bridge_down(struct state *state, const char *dir)
@@ -251,6 +263,7 @@ static void bridge_down(struct state *state, const char *dir)
 	size_t i;
 	int ret;
 
+	require_bridge(state);
 	for (i = 0; i < state->n_attached; i++) {
 		host_link(state->attached[i].pid, name);
 		ret = net_link_delete(name);
@@ -506,7 +519,7 @@ int main(int argc, char **argv)
 		/* A process that has ended can still be detached. */
 		if (parse_pid(argv[1], &pid) < 0)
 			die("bad process ID %s", argv[1]);
-		load(&state, dir);
+		load(&state, dir, false);
 		detach(&state, pid);
 		return 0;
 	}
@@ -517,28 +530,30 @@ int main(int argc, char **argv)
 			subnet = argv[3];
 		else if (argc != 2)
 			die_usage("bridge up takes only --subnet CIDR");
-		load(&state, dir);
-		bridge_up(&state, subnet);
+		struct net_cidr cidr = subnet_of(subnet);
+
+		load(&state, dir, true);
+		bridge_up(&state, &cidr);
 	} else if (!strcmp(argv[0], "bridge") && argc == 2 &&
 	           !strcmp(argv[1], "down")) {
-		load(&state, dir);
+		load(&state, dir, false);
 		bridge_down(&state, dir);
 	} else if (!strcmp(argv[0], "attach") && (argc == 2 || argc == 4)) {
 		pid_t pid = process_of(argv[1]);
 
 		if (argc == 4 && strcmp(argv[2], "--ip"))
 			die_usage("attach takes only --ip ADDR");
-		load(&state, dir);
+		load(&state, dir, false);
 		attach(&state, pid, argc == 4 ? argv[3] : NULL);
 	} else if (!strcmp(argv[0], "publish") && argc == 3) {
 		pid_t pid;
 
 		if (parse_pid(argv[2], &pid) < 0)
 			die("bad process ID %s", argv[2]);
-		load(&state, dir);
+		load(&state, dir, false);
 		publish(&state, argv[1], pid);
 	} else if (!strcmp(argv[0], "ls") && argc == 1) {
-		load(&state, dir);
+		load(&state, dir, false);
 		list(&state);
 	} else {
 		die_usage("unknown command or wrong arguments: %s", argv[0]);
