@@ -395,8 +395,11 @@ static void detach(struct state *state, pid_t pid)
 		state->published[kept] = state->published[i];
 		state->published_pid[kept++] = state->published_pid[i];
 	}
-	state->n_published = kept;
-	apply_rules(state);
+	/* The table changes only if PID had published ports. */
+	if (kept != state->n_published) {
+		state->n_published = kept;
+		apply_rules(state);
+	}
 	save(state);
 }
 
