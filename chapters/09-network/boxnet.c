@@ -498,68 +498,110 @@ static pid_t process_of(const char *text)
 	return pid;
 }
 
+/* A process ID from TEXT, which need not be running (detach, publish). */
+static pid_t pid_of(const char *text)
+{
+	pid_t pid;
+
+	if (parse_pid(text, &pid) < 0)
+		die("bad process ID %s", text);
+	return pid;
+}
+
+/* Each command checks its arguments (ARGV[0] is the command's name),
+ * then locks and reads the state in DIR, then works. */
+static void cmd_bridge(struct state *state, const char *dir, int argc,
+                       char **argv)
+{
+	struct net_cidr subnet;
+
+	if (argc == 2 && !strcmp(argv[1], "down")) {
+		load(state, dir, false);
+		bridge_down(state, dir);
+		return;
+	}
+	if (argc == 2 && !strcmp(argv[1], "up"))
+		subnet = subnet_of(DEFAULT_SUBNET);
+	else if (argc == 4 && !strcmp(argv[1], "up") &&
+	         !strcmp(argv[2], "--subnet"))
+		subnet = subnet_of(argv[3]);
+	else
+		die_usage("bridge up [--subnet CIDR] or bridge down");
+	load(state, dir, true);
+	bridge_up(state, &subnet);
+}
+
+static void cmd_attach(struct state *state, const char *dir, int argc,
+                       char **argv)
+{
+	pid_t pid;
+
+	if (argc != 2 && (argc != 4 || strcmp(argv[2], "--ip")))
+		die_usage("attach PID [--ip ADDR]");
+	pid = process_of(argv[1]);
+	load(state, dir, false);
+	attach(state, pid, argc == 4 ? argv[3] : NULL);
+}
+
+static void cmd_detach(struct state *state, const char *dir, int argc,
+                       char **argv)
+{
+	if (argc != 2)
+		die_usage("detach PID");
+	load(state, dir, false);
+	detach(state, pid_of(argv[1]));
+}
+
+static void cmd_publish(struct state *state, const char *dir, int argc,
+                        char **argv)
+{
+	if (argc != 3)
+		die_usage("publish HOSTPORT:PORT PID");
+	load(state, dir, false);
+	publish(state, argv[1], pid_of(argv[2]));
+}
+
+static void cmd_ls(struct state *state, const char *dir, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		die_usage("ls takes no arguments");
+	load(state, dir, false);
+	list(state);
+}
+
+static const struct command {
+	const char *name;
+	void (*run)(struct state *state, const char *dir, int argc,
+	            char **argv);
+} commands[] = {
+	{ "bridge", cmd_bridge }, { "attach", cmd_attach },
+	{ "detach", cmd_detach }, { "publish", cmd_publish },
+	{ "ls", cmd_ls },         { NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
 	static struct state state;
 	const char *dir = getenv("BOXLAB_RUN");
-	int i = 1;
+	const struct command *c;
+	int first = 1;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		usage();
 	if (argc > 2 && !strcmp(argv[1], "--state")) {
 		dir = argv[2];
-		i = 3;
+		first = 3;
 	}
 	if (!dir || !*dir)
 		dir = "/run/boxlab";
-	argv += i;
-	argc -= i;
-	if (argc < 1)
+	if (first >= argc)
 		die_usage("a command is needed");
-	if (!strcmp(argv[0], "detach") && argc == 2) {
-		pid_t pid;
-
-		/* A process that has ended can still be detached. */
-		if (parse_pid(argv[1], &pid) < 0)
-			die("bad process ID %s", argv[1]);
-		load(&state, dir, false);
-		detach(&state, pid);
-		return 0;
-	}
-	if (!strcmp(argv[0], "bridge") && argc >= 2 && !strcmp(argv[1], "up")) {
-		const char *subnet = DEFAULT_SUBNET;
-
-		if (argc == 4 && !strcmp(argv[2], "--subnet"))
-			subnet = argv[3];
-		else if (argc != 2)
-			die_usage("bridge up takes only --subnet CIDR");
-		struct net_cidr cidr = subnet_of(subnet);
-
-		load(&state, dir, true);
-		bridge_up(&state, &cidr);
-	} else if (!strcmp(argv[0], "bridge") && argc == 2 &&
-	           !strcmp(argv[1], "down")) {
-		load(&state, dir, false);
-		bridge_down(&state, dir);
-	} else if (!strcmp(argv[0], "attach") && (argc == 2 || argc == 4)) {
-		pid_t pid = process_of(argv[1]);
-
-		if (argc == 4 && strcmp(argv[2], "--ip"))
-			die_usage("attach takes only --ip ADDR");
-		load(&state, dir, false);
-		attach(&state, pid, argc == 4 ? argv[3] : NULL);
-	} else if (!strcmp(argv[0], "publish") && argc == 3) {
-		pid_t pid;
-
-		if (parse_pid(argv[2], &pid) < 0)
-			die("bad process ID %s", argv[2]);
-		load(&state, dir, false);
-		publish(&state, argv[1], pid);
-	} else if (!strcmp(argv[0], "ls") && argc == 1) {
-		load(&state, dir, false);
-		list(&state);
-	} else {
-		die_usage("unknown command or wrong arguments: %s", argv[0]);
-	}
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[first]))
+			break;
+	if (!c->name)
+		die_usage("unknown command %s", argv[first]);
+	c->run(&state, dir, argc - first, argv + first);
 	return 0;
 }
