@@ -272,6 +272,54 @@ START_TEST(bad_input_gets_a_clear_error)
 }
 END_TEST
 
+/* A container that only waits to be let go. */
+static int idle_box(struct nettest_box *box)
+{
+	(void)box;
+	return 0;
+}
+
+/* Six attaches at once: the lock makes them take turns, so no two get
+ * the same address. */
+START_TEST(concurrent_attaches_get_distinct_addresses)
+{
+	struct nettest_box boxes[6];
+	struct running runs[6];
+	struct run_result r;
+	char pid_text[6][16], addr[6][32];
+	int i, j;
+
+	host_with_bridge();
+	for (i = 0; i < 6; i++) {
+		nettest_box_start(&boxes[i], idle_box);
+		snprintf(pid_text[i], sizeof(pid_text[i]), "%d",
+		         (int)boxes[i].pid);
+	}
+	for (i = 0; i < 6; i++)
+		test_start((char *const[]){ (char *)test_program("boxnet"),
+		                            "--state", state_dir, "attach",
+		                            pid_text[i], NULL },
+		           &runs[i]);
+	for (i = 0; i < 6; i++) {
+		test_finish(&runs[i], &r);
+		test_assert_exit(&r, 0);
+		ck_assert_int_eq(sscanf(r.out, "%*d %31s", addr[i]), 1);
+		test_run_free(&r);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(addr[i], addr[j]);
+	}
+	ck_assert_int_eq(nettest_count_links("bxv"), 6);
+	BOXNET(&r, "bridge", "down");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	for (i = 0; i < 6; i++) {
+		nettest_box_go(&boxes[i]);
+		nettest_box_wait(&boxes[i], why, 7);
+	}
+	nothing_left();
+}
+END_TEST
+
 /* PROGRAM() with a limit of 30 s instead of 10: a hundred runs of boxnet
  * take a few seconds on a host, and more in an emulated guest. */
 #define PROGRAM_SLOW(fn)                                                       \
@@ -285,5 +333,6 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(published_port_reaches_the_container),
 	PROGRAM_SLOW(fifty_attach_detach_cycles_leave_nothing),
 	PROGRAM(bad_input_gets_a_clear_error),
+	PROGRAM(concurrent_attaches_get_distinct_addresses),
 	{ 0 },
 };
