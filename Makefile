@@ -156,7 +156,7 @@ endef
 # as Docker's docker-init is. Not under the sanitizers, whose runtime is a
 # shared library; the tests give such a build's rootfs the host's libraries.
 # They use none of the libraries of PROGRAM_PKGS, and link none of them.
-STATIC_PROGRAMS := miniinit escape
+STATIC_PROGRAMS := miniinit escape secprobe
 static_flag = $(if $(SAN),,$(if $(filter $(1),$(STATIC_PROGRAMS)),-static))
 program_libs = $(if $(filter $(1),$(STATIC_PROGRAMS)),,$$(PROGRAM_LIBS))
 
@@ -267,7 +267,7 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 
 # The chapters whose suites touch the kernel, which make test-vm runs in
 # a throwaway guest of each cgroup layout; each counts once it exists.
-VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups 06-rootfs 07-overlay 08-images,$(CHAPTERS))
+VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups 06-rootfs 07-overlay 08-images 09-network 10-security,$(CHAPTERS))
 VM_SELECTED := $(if $(CH),$(SELECTED),$(VM_CHAPTERS))
 LAYOUT ?= v2
 

@@ -181,6 +181,88 @@ chapter_08() {
 	trap - EXIT
 }
 
+chapter_09() {
+	say "== Chapter 09: networking (chapters/09-network/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	mkfifo "$dir/ready"
+	# Everything below runs in a network namespace of its own, the
+	# demo's "host": the real host's links and rules are never touched,
+	# and what is left when it ends goes away with it.
+	unshare --net sh -eu -c "$(cat <<'INNER'
+bin=$1 dir=$2
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
+# container NAME CMD...: CMD in a new network namespace; its PID in $pid
+# once the namespace exists (it says so on the fifo).
+container() {
+	unshare --net sh -c 'echo >"$0"; exec "$@"' "$dir/ready" "$@" &
+	pid=$!
+	read -r _ <"$dir/ready"
+}
+say "A new network namespace has one link, lo, and it is down:"
+show ip -br link
+say "bridge up: the bridge bx0 (Docker's docker0) with the gateway's address, and the table boxlab:"
+show "$bin/boxnet" --state "$dir/run" bridge up
+container /bin/busybox nc -ll -p 80 -e /bin/busybox echo hello from container A
+a=$pid
+container sleep 60
+b=$pid
+say "attach: a veth pair for each container, eth0 inside, bxvPID on the bridge:"
+show "$bin/boxnet" --state "$dir/run" attach "$a"
+show "$bin/boxnet" --state "$dir/run" attach "$b"
+show "$bin/boxnet" --state "$dir/run" ls
+say "Container B talks to container A across the bridge:"
+show nsenter -t "$b" -n /bin/busybox nc 10.89.0.2 80
+say "publish 8080:80: a DNAT rule sends the host's port 8080 to A's port 80:"
+show "$bin/boxnet" --state "$dir/run" publish 8080:80 "$a"
+container sleep 60
+c=$pid
+ip link add bxo0 type veth peer name eth0 netns "$c"
+ip address add 10.99.0.1/24 dev bxo0
+ip link set bxo0 up
+nsenter -t "$c" -n sh -c 'ip link set lo up; ip link set eth0 up; ip address add 10.99.0.2/24 dev eth0'
+say "A client outside (10.99.0.2, linked to the host by bxo0) connects to the host's port 8080:"
+show nsenter -t "$c" -n /bin/busybox nc 10.99.0.1 8080
+show nft list table ip boxlab
+say "bridge down: the containers' links, the bridge and the table go:"
+show "$bin/boxnet" --state "$dir/run" bridge down
+ip link delete bxo0
+kill "$a" "$b" "$c"
+show ip -br link
+INNER
+)" sh "$bin" "$dir"
+	rm -rf "$dir"
+	trap - EXIT
+}
+
+chapter_10() {
+	say "== Chapter 10: security (chapters/10-security/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	cp -a "$rootfs" "$dir/rootfs"
+	cp "$bin/secprobe" "$dir/rootfs/bin/secprobe"
+	say "Chapter 06's container: root inside may mount, reboot, make raw sockets (each probe fails harmlessly later, or succeeds inside):"
+	show "$bin/secbox" "$dir/rootfs" -- /bin/secprobe deny
+	say "The same command with the layers a runtime applies: Podman's capabilities, the default seccomp profile, no_new_privs, masked and read-only paths:"
+	show "$bin/secbox" --caps default --seccomp default --no-new-privs --mask --readonly-paths "$dir/rootfs" -- /bin/secprobe deny
+	say "A setuid-root program run by nobody makes it root again, unless no_new_privs:"
+	cp "$bin/secprobe" "$dir/rootfs/bin/secprobe-suid"
+	chmod 4755 "$dir/rootfs/bin/secprobe-suid"
+	show "$bin/secbox" --caps default "$dir/rootfs" -- /bin/secprobe setuid /bin/secprobe-suid
+	show "$bin/secbox" --caps default --no-new-privs "$dir/rootfs" -- /bin/secprobe setuid /bin/secprobe-suid
+	rm -rf "$dir"
+	trap - EXIT
+}
+
 chapter_01
 chapter_02
 chapter_03
@@ -189,3 +271,5 @@ chapter_05
 chapter_06
 chapter_07
 chapter_08
+chapter_09
+chapter_10

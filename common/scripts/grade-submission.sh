@@ -54,19 +54,20 @@ for solution in "$top"/solutions/*/*.c; do
 	fi
 done
 
-make -s -C "$scratch" build/tools/grade >/dev/null
+jobs=$(nproc 2>/dev/null || echo 2)
+make -s -j"$jobs" -C "$scratch" build/tools/grade >/dev/null
 
 results=""
 for chapter in $chapters; do
 	json="$out/$chapter.results.json"
 	log="$out/$chapter.log"
 	runner="build/exercises/grade/$chapter/run-tests"
-	if make -s -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
+	if make -s -j"$jobs" -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
 		(cd "$scratch" && "$runner" --json "$json" --log "$log") || true
 	else
 		# The lab's solutions always build: their runner knows the tests.
 		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")
-		if make -s -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1; then
+		if make -s -j"$jobs" -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1; then
 			"$scratch/build/solutions/grade/$chapter/run-tests" \
 				--not-built "${why:-see $log.build}" --json "$json" || true
 		else

@@ -2,8 +2,9 @@
 # leftovers.sh - is anything the lab creates still on this host?
 #
 # Everything the lab makes carries its prefix: mounts under boxlab paths,
-# cgroups named boxlab*, network namespaces boxlab-*, links bx*, state in
-# /run/boxlab, scratch directories /tmp/boxlab-*; and no process may
+# cgroups named boxlab*, network namespaces boxlab-*, links bx*, the
+# nftables table boxlab, state in /run/boxlab and /var/lib/boxlab, scratch
+# directories /tmp/boxlab-*; and no process may
 # still run one of its programs. A student's machine
 # must look the same after the lab as before it; `make test` fails if not.
 set -u
@@ -22,7 +23,11 @@ list_leftovers() {
 			echo "process ${pid%/exe} $(cat "/proc/${pid%/exe}/comm" 2>/dev/null)" ;;
 		esac
 	done
-	for path in /run/netns/boxlab-* /sys/class/net/bx* /run/boxlab /tmp/boxlab-*; do
+	# The nftables table the lab keeps its rules in (chapter 09).
+	if command -v nft >/dev/null 2>&1; then
+		nft list tables 2>/dev/null | awk '$3 ~ /^boxlab/ { print "nftables table " $2 " " $3 }'
+	fi
+	for path in /run/netns/boxlab-* /sys/class/net/bx* /run/boxlab /var/lib/boxlab /tmp/boxlab-*; do
 		[ -e "$path" ] && echo "path $path"
 	done
 }

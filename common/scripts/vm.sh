@@ -30,7 +30,9 @@
 #
 # Environment: BUILD (default build) is the build tree the binaries come
 # from; VM_TIMEOUT bounds a test run in seconds (default: 60, plus 120 per
-# chapter). rm -rf build/vm fetches the newest kernel again.
+# chapter); VM_CPUS is the guest's CPUs (default 2; `make test` boots two
+# guests of one CPU side by side, as the tests in a guest run one at a
+# time anyway). rm -rf build/vm fetches the newest kernel again.
 set -eu
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
@@ -358,6 +360,9 @@ make_initrd() {
 	fi
 	stage_path "$top/$build/solutions/bin"
 	stage_path "$top/tests/fixtures"
+	# Files the programs read from the lab's tree: chapter 10's default
+	# seccomp profile.
+	stage_path "$top/chapters/10-security/seccomp-default.json"
 	stage_libraries
 	initrd=$vmdir/$layout-$mode.initrd
 	{
@@ -427,16 +432,23 @@ for tool in cpio apt-get dpkg-deb; do
 done
 
 mkdir -p "$vmdir"
+# The kernel and the base archive are shared by the guests of both
+# layouts, which `make test` boots side by side: one prepares them, the
+# other waits for it.
+exec 9>"$vmdir/.prepare.lock"
+flock 9
 ensure_kernel
 find_kernel
 ensure_base
+flock -u 9
+exec 9>&-
 make_initrd
 
 echo "vm: Debian kernel $kver ($(cat "$vmdir/kernel/PACKAGE")), cgroup layout $layout${cmdline_layout:+ ($cmdline_layout)}${chapters:+, $impl: $chapters}"
 
 # The guest's status comes back on the console; qemu's own is meaningless
 # (poweroff -f ends it with 0 either way).
-set -- qemu-system-x86_64 -accel tcg -m 512 -smp 2 -nographic -no-reboot \
+set -- qemu-system-x86_64 -accel tcg -m 512 -smp ${VM_CPUS:-2} -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet${cmdline_layout:+ $cmdline_layout}"
 
