@@ -14,6 +14,7 @@
 #include "ns.h"
 #include "proc.h"
 #include "rootfs.h"
+#include "sec.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -180,6 +181,28 @@ static int join_namespaces(const struct spec *spec, const char **what)
 	return 0;
 }
 
+/* linux.sysctl, in the container's namespaces: "net.ipv4.ip_forward=1"
+ * is /proc/sys/net/ipv4/ip_forward. Only namespaced ones make sense (a
+ * host-wide one would change the host: the kernel refuses it there). */
+static int set_sysctls(char *const *sysctl, const char **what)
+{
+	char path[PATH_MAX], *p;
+	const char *value;
+
+	for (; sysctl && *sysctl; sysctl++) {
+		value = strchr(*sysctl, '=') + 1;
+		snprintf(path, sizeof(path), "/proc/sys/%.*s",
+		         (int)(value - 1 - *sysctl), *sysctl);
+		for (p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		*what = *sysctl;
+		if (file_write_string(AT_FDCWD, path, value) < 0)
+			return -errno ? -errno : -EINVAL;
+	}
+	return 0;
+}
+
 /* The root: private, a mount point, the spec's mounts, pivot_root. */
 static int enter_root(struct child_ctx *ctx, const char **what)
 {
@@ -207,6 +230,20 @@ static int enter_root(struct child_ctx *ctx, const char **what)
 		*what = "pivot_root";
 		ret = rootfs_pivot(ctx->root);
 	}
+	/* The sysctls while /proc/sys can still be written; then the
+	 * paths the spec masks and makes read-only (/proc/sys among
+	 * them). */
+	if (ret == 0)
+		ret = set_sysctls(spec->sysctl, what);
+	if (ret == 0 && spec->masked_paths) {
+		*what = "linux.maskedPaths";
+		ret = sec_mask_paths((const char *const *)spec->masked_paths);
+	}
+	if (ret == 0 && spec->readonly_paths) {
+		*what = "linux.readonlyPaths";
+		ret = sec_make_readonly(
+		        (const char *const *)spec->readonly_paths);
+	}
 	if (ret == 0 && spec->rootfs_propagation) {
 		*what = "linux.rootfsPropagation";
 		if (mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
@@ -221,35 +258,60 @@ static int enter_root(struct child_ctx *ctx, const char **what)
 	return ret;
 }
 
-/* linux.sysctl, in the container's namespaces: "net.ipv4.ip_forward=1"
- * is /proc/sys/net/ipv4/ip_forward. Only namespaced ones make sense (a
- * host-wide one would change the host: the kernel refuses it there). */
-static int set_sysctls(char *const *sysctl, const char **what)
+/* The capabilities named in NAMES ("CAP_CHOWN"...) as a set, with
+ * chapter 10's parser. */
+static int caps_of(char *const *names, uint64_t *ret, const char **what)
 {
-	char path[PATH_MAX], *p;
-	const char *value;
+	char list[4096] = "";
+	size_t len = 0;
+	const char *bad;
 
-	for (; sysctl && *sysctl; sysctl++) {
-		value = strchr(*sysctl, '=') + 1;
-		snprintf(path, sizeof(path), "/proc/sys/%.*s",
-		         (int)(value - 1 - *sysctl), *sysctl);
-		for (p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		*what = *sysctl;
-		if (file_write_string(AT_FDCWD, path, value) < 0)
-			return -errno ? -errno : -EINVAL;
+	for (; names && *names && len < sizeof(list); names++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+		                        len ? "," : "", *names);
+	if (!len) {
+		*ret = 0;
+		return 0;
+	}
+	if (sec_caps_parse(list, ret, &bad) < 0) {
+		*what = "process.capabilities: an unknown capability";
+		return -EINVAL;
 	}
 	return 0;
 }
 
-/* The process's own settings: rlimits, directory, groups, user, env. */
-static int become_process(const struct spec_process *p, const char **what)
+/* Load FILTER (if any) and release it; -errno on failure. */
+static int load_filter(scmp_filter_ctx *filter)
 {
+	int ret = 0;
+
+	if (*filter) {
+		ret = seccomp_load(*filter);
+		seccomp_release(*filter);
+		*filter = NULL;
+	}
+	return ret;
+}
+
+/* The process's own settings, last of all, in a runtime's order: its
+ * oomScoreAdj, rlimits and directory; the seccomp filter (now, while
+ * CAP_SYS_ADMIN is there to load it, if no_new_privs will not be set);
+ * its user, keeping the capabilities through setuid(2); the
+ * capabilities (chapter 10); no_new_privs; the filter (now, with
+ * no_new_privs: the fewest of our own calls left to allow); its
+ * environment. Then the caller execs. */
+static int become_process(const struct spec *spec, const char **what)
+{
+	static char why[256];
+	const struct spec_process *p = &spec->process;
+	scmp_filter_ctx filter = NULL;
 	extern char **environ;
+	uint64_t keep = 0, ambient = 0;
+	bool caps = p->caps[SPEC_CAP_BOUNDING] || p->caps[SPEC_CAP_PERMITTED];
 	struct rlimit limit;
 	char score[16];
 	size_t i;
+	int ret;
 
 	if (p->has_oom_score_adj) {
 		*what = "set oomScoreAdj";
@@ -258,7 +320,6 @@ static int become_process(const struct spec_process *p, const char **what)
 		                      score) < 0)
 			return -errno;
 	}
-
 	*what = "set the rlimits";
 	for (i = 0; i < p->n_rlimits; i++) {
 		limit.rlim_cur = p->rlimits[i].soft;
@@ -269,13 +330,37 @@ static int become_process(const struct spec_process *p, const char **what)
 	*what = p->cwd;
 	if (chdir(p->cwd) < 0)
 		return -errno;
+	if (spec->seccomp_json && sec_seccomp_build(spec->seccomp_json, &filter,
+	                                            why, sizeof(why)) < 0) {
+		*what = why;
+		return -EINVAL;
+	}
+	*what = "load the seccomp filter";
+	if (!p->no_new_privileges && (ret = load_filter(&filter)) < 0)
+		return ret;
+	ret = caps_of(p->caps[p->caps[SPEC_CAP_PERMITTED] ? SPEC_CAP_PERMITTED
+	                                                  : SPEC_CAP_BOUNDING],
+	              &keep, what);
+	if (ret == 0)
+		ret = caps_of(p->caps[SPEC_CAP_AMBIENT], &ambient, what);
+	if (ret < 0)
+		return ret;
 	*what = "become the process's user";
-	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 ||
+	if ((caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) ||
+	    setgroups(p->n_additional_gids, p->additional_gids) < 0 ||
 	    setgid(p->gid) < 0 || setuid(p->uid) < 0)
 		return -errno;
+	*what = "limit the capabilities";
+	if (caps && (ret = sec_caps_limit(keep)) < 0)
+		return ret;
+	if (ambient && (ret = sec_caps_ambient(ambient)) < 0)
+		return ret;
 	*what = "set no_new_privs";
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	*what = "load the seccomp filter";
+	if ((ret = load_filter(&filter)) < 0)
+		return ret;
 	environ = p->env ? p->env : (char *[]){ NULL };
 	return 0;
 }
@@ -309,8 +394,6 @@ static int setup_container(void *data, const char **what)
 	ret = join_namespaces(ctx->spec, what);
 	if (ret == 0)
 		ret = enter_root(ctx, what);
-	if (ret == 0)
-		ret = set_sysctls(ctx->spec->sysctl, what);
 	if (ret == 0 && ctx->console_fd >= 0) {
 		/* In the new root: the terminal comes from its devpts. */
 		*what = "send the terminal to the console socket";
@@ -336,7 +419,7 @@ static int setup_container(void *data, const char **what)
 	/* Last, the user: once it is not root, the process is no longer
 	 * "dumpable" and its /proc/self/fd is root's, so the fifo had to
 	 * be opened first. */
-	return ret < 0 ? ret : become_process(&ctx->spec->process, what);
+	return ret < 0 ? ret : become_process(ctx->spec, what);
 }
 
 /* The CLONE_NEW* flags of the namespaces the spec wants new. */

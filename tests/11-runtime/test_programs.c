@@ -321,7 +321,43 @@ START_TEST(boxrun_process_settings_take_effect)
 }
 END_TEST
 
+/* The security of the config (chapter 10's layers): the default
+ * config's masked and read-only paths and capabilities, and a seccomp
+ * profile that refuses mkdir. */
+START_TEST(boxrun_security_from_the_config)
+{
+	char path[PATH_MAX * 2], *text, *out;
+	struct run_result r;
+	json_t *doc;
+
+	make_bundle("[\"sh\", \"-c\", \"wc -c < /proc/keys; "
+	            "echo x > /proc/sys/kernel/hostname || echo read-only; "
+	            "grep CapBnd /proc/self/status; "
+	            "mkdir /tmp/x || echo mkdir refused\"]");
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	json_object_set_new(json_object_get(doc, "linux"), "seccomp",
+	                    json_pack("{s:s, s:[{s:[s, s], s:s, s:i}]}",
+	                              "defaultAction", "SCMP_ACT_ALLOW",
+	                              "syscalls", "names", "mkdir", "mkdirat",
+	                              "action", "SCMP_ACT_ERRNO", "errnoRet",
+	                              1));
+	out = json_dumps(doc, 0);
+	testroot_write(path, out);
+	free(out);
+	json_decref(doc);
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "0\nread-only\nCapBnd:\t0000000020000420\n"
+	                        "mkdir refused\n");
+	test_run_free(&r);
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
+	PROGRAM(boxrun_security_from_the_config),
 	PROGRAM(boxrun_process_settings_take_effect),
 	PROGRAM(boxrun_pause_resume_ps_list),
 	PROGRAM(boxrun_resources_land_in_the_cgroup),
