@@ -69,6 +69,7 @@ struct child_ctx {
 	char root[PATH_MAX];    /* the container's root, absolute */
 	int fifo_fd;            /* O_PATH on exec.fifo */
 	int console_fd;         /* the console socket, or -1 */
+	int *ns_fds;            /* per spec namespace: to join, or -1 */
 	int ready_fd;           /* write end: one byte once set up */
 };
 
@@ -156,27 +157,24 @@ static int make_devices(const char *root)
 	return 0;
 }
 
-/* Join the namespaces the spec gives a path for (not PID: the parent
- * joins that one, so that the child is born in it). */
-static int join_namespaces(const struct spec *spec, const char **what)
+/* Join the namespaces the spec gives a path for, through the fds the
+ * parent opened (NS_FDS, one per entry of spec->namespaces, -1 for a new
+ * one): by now /proc is the container's own and the host's PIDs in
+ * those paths mean nothing here. Not PID: the parent joined that one,
+ * so that the child was born in it. */
+static int join_namespaces(const struct spec *spec, const int *ns_fds,
+                           const char **what)
 {
 	size_t i;
-	int fd;
 
 	for (i = 0; i < spec->n_namespaces; i++) {
 		const struct spec_namespace *ns = &spec->namespaces[i];
 
-		if (!ns->path || ns->type == CLONE_NEWPID)
+		if (ns_fds[i] < 0 || ns->type == CLONE_NEWPID)
 			continue;
 		*what = ns->path;
-		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (setns(ns_fds[i], (int)ns->type) < 0)
 			return -errno;
-		if (setns(fd, (int)ns->type) < 0) {
-			close(fd);
-			return -errno;
-		}
-		close(fd);
 	}
 	return 0;
 }
@@ -437,7 +435,7 @@ static int setup_container(void *data, const char **what)
 	char fifo[64];
 	int ret, fd;
 
-	ret = join_namespaces(ctx->spec, what);
+	ret = join_namespaces(ctx->spec, ctx->ns_fds, what);
 	if (ret == 0)
 		ret = enter_root(ctx, what);
 	if (ret == 0 && ctx->console_fd >= 0) {
@@ -471,13 +469,42 @@ static int setup_container(void *data, const char **what)
 /* The CLONE_NEW* flags of the namespaces the spec wants new. */
 static uint64_t new_namespaces(const struct spec *spec)
 {
-	uint64_t flags = 0;
+	uint64_t flags = 0, joined = 0;
 	size_t i;
 
 	for (i = 0; i < spec->n_namespaces; i++)
 		if (!spec->namespaces[i].path)
 			flags |= spec->namespaces[i].type;
-	return flags;
+		else
+			joined |= spec->namespaces[i].type;
+	/* A mount namespace of its own, always, unless one is joined:
+	 * the root's mounts must not be made in the runtime's. */
+	return joined & CLONE_NEWNS ? flags : flags | CLONE_NEWNS;
+}
+
+/* Open the namespaces the spec names by path, in NS_FDS (-1 for a new
+ * one), and join the PID one now. Returns 0 or -errno (ERR says which). */
+static int open_namespaces(const struct spec *spec, int *ns_fds,
+                           struct spec_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < spec->n_namespaces; i++) {
+		const struct spec_namespace *ns = &spec->namespaces[i];
+
+		ns_fds[i] = -1;
+		if (!ns->path)
+			continue;
+		ns_fds[i] = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (ns_fds[i] < 0 || (ns->type == CLONE_NEWPID &&
+		                      setns(ns_fds[i], CLONE_NEWPID) < 0)) {
+			snprintf(err->text, sizeof(err->text),
+			         "linux.namespaces[%zu].path %s: %s", i,
+			         ns->path, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
 }
 
 /* The container's cgroup, boxlab/boxrun-ID in every hierarchy (chapter
@@ -560,6 +587,13 @@ static int wait_ready(int ready_fd, pid_t child)
 	return -ECHILD;
 }
 
+static void close_all(int *fds, size_t n)
+{
+	while (n-- > 0)
+		if (fds[n] >= 0)
+			close(fds[n]);
+}
+
 /* The parent's part of create, once the state directory exists. */
 static int spawn(const struct runtime *rt, const struct runtime_create *c,
                  int dir_fd, struct container_state *state,
@@ -572,7 +606,7 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		                 .fifo_fd = -1,
 		                 .console_fd = c->console_fd };
 	struct container_spec cs = {
-		.flags = new_namespaces(c->spec) | CLONE_NEWNS,
+		.flags = new_namespaces(c->spec),
 		.command = c->spec->process.args,
 		.hostname = c->spec->hostname,
 		.detach = !c->foreground,
@@ -580,10 +614,15 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		.setup_parent = place_child,
 		.setup_child = setup_container,
 	};
-	int pipe_fds[2], ret;
+	int pipe_fds[2], ns_fds[16], ret;
 	pid_t child;
 
 	(void)rt;
+	if (c->spec->n_namespaces > 16) {
+		snprintf(err->text, sizeof(err->text),
+		         "linux.namespaces: more than 16");
+		return -EINVAL;
+	}
 	if (c->spec->root_path[0] == '/')
 		snprintf(ctx.root, sizeof(ctx.root), "%s", c->spec->root_path);
 	else
@@ -592,10 +631,16 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 	if (mkfifoat(dir_fd, "exec.fifo", 0622) < 0 ||
 	    (ctx.fifo_fd = openat(dir_fd, "exec.fifo", O_PATH | O_CLOEXEC)) < 0)
 		return -errno;
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
-		return -errno;
+	ctx.ns_fds = ns_fds;
+	ret = open_namespaces(c->spec, ns_fds, err);
+	if (ret < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+		close_all(ns_fds, c->spec->n_namespaces);
+		close(ctx.fifo_fd);
+		return ret < 0 ? ret : -errno;
+	}
 	ctx.ready_fd = pipe_fds[1];
 	child = container_spawn(&cs);
+	close_all(ns_fds, c->spec->n_namespaces);
 	close(pipe_fds[1]);
 	close(ctx.fifo_fd);
 	ret = child < 0 ? (int)child : wait_ready(pipe_fds[0], child);
