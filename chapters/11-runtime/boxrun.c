@@ -557,5 +557,9 @@ int main(int argc, char **argv)
 	optind = 0;
 	ret = commands[i].run(argc, argv);
 	runtime_close(&rt);
+	/* The host is left as it was: the default root goes with its last
+	 * container (rmdir fails, harmlessly, while one is left). */
+	if (!strcmp(root, STATE_DEFAULT_ROOT) && rmdir(root) == 0)
+		rmdir("/run/boxlab");
 	return ret;
 }
