@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cmd_exec(char *const argv[])
@@ -115,4 +116,20 @@ int cmd_each_pid(int argc, char **argv, const char *help,
 			ok = show(proc_fd, pid) && ok;
 	close(proc_fd);
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+const char *cmd_rootfs_path(const char *arg)
+{
+	static char path[PATH_MAX];
+	struct stat st;
+
+	if (stat(arg, &st) < 0)
+		die_errno(-errno, "root file system %s", arg);
+	if (!S_ISDIR(st.st_mode))
+		die("root file system %s: not a directory (a root file "
+		    "system is a directory tree, like `make rootfs` makes)",
+		    arg);
+	if (!realpath(arg, path))
+		die_errno(-errno, "root file system %s", arg);
+	return path;
 }

@@ -31,6 +31,12 @@ void cmd_forward_signals(const pid_t *target);
  * --init options. Exits on error. */
 char **cmd_with_miniinit(char *const command[]);
 
+/* The absolute path of ARG, a root file system given on the command
+ * line (static buffer): it must be a directory. Otherwise say so in one
+ * line ("prog: root file system /etc/passwd: not a directory ...") and
+ * exit 1. */
+const char *cmd_rootfs_path(const char *arg);
+
 /* The main() of a "prog [PID...]" program (nsls, capls): with --help,
  * print HELP; otherwise check every argument is a PID (usage error, exit
  * 2, if not), open /proc, and call SHOW(proc_fd, pid) for each PID, or

@@ -106,6 +106,44 @@ static int write_fully(int fd, const char *p, size_t len)
 	return 0;
 }
 
+int file_copy_fd(int in_fd, int out_fd)
+{
+	char buf[65536];
+	ssize_t n;
+	int ret = 0;
+
+	while (ret == 0 && (n = read(in_fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		ret = n < 0 ? -errno : write_fully(out_fd, buf, (size_t)n);
+	}
+	return ret;
+}
+
+int file_each_entry(int dirfd, const char *path,
+                    int (*fn)(int dir_fd, const char *name, void *data),
+                    void *data)
+{
+	struct dirent *entry;
+	int fd, ret = 0;
+	DIR *dir;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	while (ret == 0 && (entry = readdir(dir)))
+		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
+			ret = fn(fd, entry->d_name, data);
+	closedir(dir);
+	return ret;
+}
+
 int file_mkdirs(int dirfd, const char *path, mode_t mode)
 {
 	char buf[PATH_MAX], *slash;

@@ -37,6 +37,18 @@ int file_write_all(int dirfd, const char *path, const void *data, size_t len);
 /* Like file_write_all() with a NUL-terminated string. */
 int file_write_string(int dirfd, const char *path, const char *text);
 
+/* Copy everything IN_FD has, from its current offset to its end, to
+ * OUT_FD, retrying short writes. Returns 0 or -errno. */
+int file_copy_fd(int in_fd, int out_fd);
+
+/* Call FN(DIR_FD, NAME, DATA) for each entry NAME of the directory
+ * DIRFD/PATH but "." and "..", DIR_FD an fd on that directory, in the
+ * order readdir(3) gives them. A nonzero return of FN stops the walk and
+ * is returned. Returns 0, FN's return, or -errno (opening PATH). */
+int file_each_entry(int dirfd, const char *path,
+                    int (*fn)(int dir_fd, const char *name, void *data),
+                    void *data);
+
 /* mkdir -p: make DIRFD/PATH and every missing directory above it (MODE).
  * Returns 0 (also when it exists), or -errno. */
 int file_mkdirs(int dirfd, const char *path, mode_t mode);

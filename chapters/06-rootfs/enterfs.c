@@ -63,24 +63,6 @@ static noreturn void usage(int status)
 	exit(status);
 }
 
-/* ROOTFS must be a directory; the child gets its absolute path (it
- * cannot report a relative one clearly once elsewhere). */
-static const char *check_rootfs(const char *arg)
-{
-	static char path[PATH_MAX];
-	struct stat st;
-
-	if (stat(arg, &st) < 0)
-		die_errno(-errno, "root file system %s", arg);
-	if (!S_ISDIR(st.st_mode))
-		die("root file system %s: not a directory (a root file "
-		    "system is a directory tree, like `make rootfs` makes)",
-		    arg);
-	if (!realpath(arg, path))
-		die_errno(-errno, "root file system %s", arg);
-	return path;
-}
-
 static struct options parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -115,7 +97,7 @@ static struct options parse_options(int argc, char **argv)
 	}
 	if (optind == argc)
 		die_usage("no root file system given");
-	opts.rootfs.root = check_rootfs(argv[optind++]);
+	opts.rootfs.root = cmd_rootfs_path(argv[optind++]);
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (optind == argc)

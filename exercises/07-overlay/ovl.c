@@ -3,8 +3,8 @@
 #include "ovl.h"
 
 #include "exercise.h"
+#include "file.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -118,53 +118,54 @@ static int load_image(struct build *b, const struct digest *id)
 	return err;
 }
 
+struct cache_search {
+	struct build *b;
+	const char *created_by;
+	struct digest *id; /* what was found */
+};
+
+/* One image of imagedb's metadata: 1 if it is the step sought. */
+static int cached_step(int dir_fd, const char *hex, void *data)
+{
+	struct cache_search *search = data;
+	char path[PATH_MAX], parent[DIGEST_LEN + 2], *text;
+	json_t *config, *history;
+	struct digest id;
+	int found;
+
+	snprintf(path, sizeof(path), "%.64s/parent", hex);
+	if (file_read_buf(dir_fd, path, parent, sizeof(parent)) < 0 ||
+	    strcmp(parent, search->b->id.text))
+		return 0;
+	snprintf(id.text, sizeof(id.text), "sha256:%.64s", hex);
+	if (store_image_get(search->b->store, &id, &text, NULL) < 0)
+		return 0;
+	config = json_loads(text, 0, NULL);
+	free(text);
+	history = json_object_get(config, "history");
+	found = !strcmp(
+	        json_string_value(json_object_get(
+	                json_array_get(history, json_array_size(history) - 1),
+	                "created_by"))
+	                ?: "",
+	        search->created_by);
+	json_decref(config);
+	if (found)
+		*search->id = id;
+	return found;
+}
+
 /* An image whose parent is the current one, made by CREATED_BY: the
  * cache's answer, or -ENOENT. */
 static int find_cached(struct build *b, const char *created_by,
                        struct digest *ret_id)
 {
-	char path[PATH_MAX], parent[DIGEST_LEN + 2], *text;
-	json_t *config, *history;
-	struct dirent *entry;
-	struct digest id;
-	int fd, found = -ENOENT;
-	DIR *dir;
+	struct cache_search search = { b, created_by, ret_id };
 
-	fd = openat(b->store->root_fd, METADATA,
-	            O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = fd < 0 ? NULL : fdopendir(fd);
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -ENOENT;
-	}
-	while (found < 0 && (entry = readdir(dir))) {
-		snprintf(path, sizeof(path), METADATA "/%.64s/parent",
-		         entry->d_name);
-		if (file_read_buf(b->store->root_fd, path, parent,
-		                  sizeof(parent)) < 0 ||
-		    strcmp(parent, b->id.text))
-			continue;
-		snprintf(id.text, sizeof(id.text), "sha256:%.64s",
-		         entry->d_name);
-		if (store_image_get(b->store, &id, &text, NULL) < 0)
-			continue;
-		config = json_loads(text, 0, NULL);
-		free(text);
-		history = json_object_get(config, "history");
-		if (!strcmp(json_string_value(json_object_get(
-		                    json_array_get(history,
-		                                   json_array_size(history) - 1),
-		                    "created_by"))
-		                    ?: "",
-		            created_by)) {
-			*ret_id = id;
-			found = 0;
-		}
-		json_decref(config);
-	}
-	closedir(dir);
-	return found;
+	return file_each_entry(b->store->root_fd, METADATA, cached_step,
+	                       &search) == 1
+	               ? 0
+	               : -ENOENT;
 }
 
 /* Store the current config as a new image, child of the current one,
@@ -206,21 +207,14 @@ static int commit_config(struct build *b, const char *created_by,
 static int copy_file(int from_fd, int to_dirfd, const char *to_name,
                      mode_t mode)
 {
-	char buf[65536];
-	int out, ret = 0;
-	ssize_t n;
+	int out, ret;
 
 	out = openat(to_dirfd, to_name,
 	             O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	             mode & 07777);
 	if (out < 0)
 		return -errno;
-	while (ret == 0 && (n = read(from_fd, buf, sizeof(buf))) != 0) {
-		if (n < 0)
-			ret = -errno;
-		else if (write(out, buf, (size_t)n) != n)
-			ret = -EIO;
-	}
+	ret = file_copy_fd(from_fd, out);
 	if (ret == 0 && fchmod(out, mode & 07777) < 0)
 		ret = -errno;
 	close(out);
@@ -255,12 +249,16 @@ static int copy_entry(int from_dir, const char *name, int to_dir)
 	return ret;
 }
 
+/* file_each_entry()'s callback: entry NAME of DIR_FD into *TO_FD. */
+static int copy_one(int dir_fd, const char *name, void *to_fd)
+{
+	return copy_entry(dir_fd, name, *(int *)to_fd);
+}
+
 int build_copy(int from_fd, int to_dirfd, const char *to_name)
 {
-	struct dirent *entry;
 	struct stat st;
-	int to_fd, dup_fd, ret = 0;
-	DIR *dir;
+	int to_fd, ret;
 
 	if (fstat(from_fd, &st) < 0)
 		return -errno;
@@ -273,24 +271,12 @@ int build_copy(int from_fd, int to_dirfd, const char *to_name)
 		return -errno;
 	to_fd = openat(to_dirfd, to_name,
 	               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dup_fd = fcntl(from_fd, F_DUPFD_CLOEXEC, 0);
-	dir = dup_fd < 0 ? NULL : fdopendir(dup_fd);
-	if (to_fd < 0 || !dir) {
-		ret = -errno;
-		goto out;
-	}
-	while (ret == 0 && (entry = readdir(dir)))
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
-			ret = copy_entry(from_fd, entry->d_name, to_fd);
+	if (to_fd < 0)
+		return -errno;
+	ret = file_each_entry(from_fd, ".", copy_one, &to_fd);
 	if (ret == 0 && fchmod(to_fd, st.st_mode & 07777) < 0)
 		ret = -errno;
-out:
-	if (dir)
-		closedir(dir);
-	else if (dup_fd >= 0)
-		close(dup_fd);
-	if (to_fd >= 0)
-		close(to_fd);
+	close(to_fd);
 	return ret;
 }
 

@@ -215,26 +215,11 @@ int store_container_remove(const struct store *store, const char *name)
 	return 0;
 }
 
-/* Call FN for each entry name of DIRFD/PATH (no dot files). */
-static int each_entry(int dirfd, const char *path,
-                      int (*fn)(const char *name, void *data), void *data)
+/* Is NAME, an entry of a store directory, a record: not a dot file,
+ * not a temporary file of file_replace() being written? */
+static bool is_record(const char *name)
 {
-	struct dirent *entry;
-	int fd, ret = 0;
-	DIR *dir;
-
-	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = fd < 0 ? NULL : fdopendir(fd);
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	while (ret == 0 && (entry = readdir(dir)))
-		if (entry->d_name[0] != '.' && !strstr(entry->d_name, ".tmp-"))
-			ret = fn(entry->d_name, data);
-	closedir(dir);
-	return ret;
+	return name[0] != '.' && !strstr(name, ".tmp-");
 }
 
 struct each_container {
@@ -243,12 +228,13 @@ struct each_container {
 	void *data;
 };
 
-static int one_container(const char *name, void *data)
+static int one_container(int dir_fd, const char *name, void *data)
 {
 	struct each_container *each = data;
 	struct store_container c;
 
-	if (store_container_get(each->store, name, &c) < 0)
+	(void)dir_fd;
+	if (!is_record(name) || store_container_get(each->store, name, &c) < 0)
 		return 0; /* half made, or being removed: not a container */
 	return each->fn(&c, each->data);
 }
@@ -259,7 +245,7 @@ int store_each_container(const struct store *store,
 {
 	struct each_container each = { store, fn, data };
 
-	return each_entry(store->root_fd, MOUNTS, one_container, &each);
+	return file_each_entry(store->root_fd, MOUNTS, one_container, &each);
 }
 
 /* --- removing an image ------------------------------------------------- */
@@ -286,7 +272,7 @@ static void mark_chain(struct in_use *use, const struct digest *chain)
 	}
 }
 
-static int mark_image(const char *hex, void *data)
+static int mark_image(int dir_fd, const char *hex, void *data)
 {
 	struct in_use *use = data;
 	struct store_layer *layers;
@@ -294,6 +280,9 @@ static int mark_image(const char *hex, void *data)
 	size_t n;
 	char *json;
 
+	(void)dir_fd;
+	if (!is_record(hex))
+		return 0;
 	snprintf(id.text, sizeof(id.text), "sha256:%s", hex);
 	if (!strcmp(id.text, use->removed->text))
 		return 0;
@@ -365,7 +354,7 @@ int store_image_remove(const struct store *store, const struct digest *id)
 		goto out;
 	store_each_tag(store, mark_tag, &use);
 	store_each_container(store, mark_container, &use);
-	each_entry(store->root_fd, IMAGEDB, mark_image, &use);
+	file_each_entry(store->root_fd, IMAGEDB, mark_image, &use);
 	err = use.busy ? -EBUSY : store_image_layers(store, json, &layers, &n);
 	free(json);
 	if (err < 0)

@@ -245,35 +245,40 @@ out:
 	return err;
 }
 
+struct prefix_match {
+	const char *prefix;
+	size_t len;
+	struct digest *id; /* the last image that matched */
+	int found;
+};
+
+static int match_prefix(int dir_fd, const char *name, void *data)
+{
+	struct prefix_match *m = data;
+
+	(void)dir_fd;
+	if (!strncmp(name, m->prefix, m->len) &&
+	    strlen(name) == DIGEST_HEX_LEN) {
+		snprintf(m->id->text, sizeof(m->id->text), "sha256:%s", name);
+		m->found++;
+	}
+	return 0;
+}
+
 /* An ID prefix of at least 4 hex digits: the one image it names. */
 static int resolve_prefix(const struct store *store, const char *prefix,
                           struct digest *ret_id)
 {
-	size_t len = strlen(prefix);
-	struct dirent *entry;
-	int fd, found = 0;
-	DIR *dir;
+	struct prefix_match m = { prefix, strlen(prefix), ret_id, 0 };
+	int ret;
 
-	if (len < 4 || len > DIGEST_HEX_LEN ||
-	    strspn(prefix, "0123456789abcdef") != len)
+	if (m.len < 4 || m.len > DIGEST_HEX_LEN ||
+	    strspn(prefix, "0123456789abcdef") != m.len)
 		return -ENOENT;
-	fd = openat(store->root_fd, IMAGEDB,
-	            O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = fd < 0 ? NULL : fdopendir(fd);
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	while ((entry = readdir(dir)))
-		if (!strncmp(entry->d_name, prefix, len) &&
-		    strlen(entry->d_name) == DIGEST_HEX_LEN) {
-			snprintf(ret_id->text, sizeof(ret_id->text),
-			         "sha256:%s", entry->d_name);
-			found++;
-		}
-	closedir(dir);
-	return found == 1 ? 0 : found ? -EINVAL : -ENOENT;
+	ret = file_each_entry(store->root_fd, IMAGEDB, match_prefix, &m);
+	if (ret < 0)
+		return ret;
+	return m.found == 1 ? 0 : m.found ? -EINVAL : -ENOENT;
 }
 
 int store_resolve(const struct store *store, const char *name,

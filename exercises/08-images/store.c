@@ -364,8 +364,7 @@ static int make_tar(const struct store *store, const char *cache_id)
  * file may be anywhere). */
 static int keep_tar(const struct store *store, const char *hex, int tar_fd)
 {
-	char path[PATH_MAX], buf[65536];
-	ssize_t n;
+	char path[PATH_MAX];
 	int out, ret = 0;
 
 	snprintf(path, sizeof(path), LAYERDB "/%s/layer.tar", hex);
@@ -375,12 +374,8 @@ static int keep_tar(const struct store *store, const char *hex, int tar_fd)
 		return -errno;
 	if (lseek(tar_fd, 0, SEEK_SET) < 0)
 		ret = -errno;
-	while (ret == 0 && (n = read(tar_fd, buf, sizeof(buf))) != 0) {
-		if (n < 0)
-			ret = -errno;
-		else if (write(out, buf, (size_t)n) != n)
-			ret = -EIO;
-	}
+	if (ret == 0)
+		ret = file_copy_fd(tar_fd, out);
 	if (ret == 0 && fsync(out) < 0)
 		ret = -errno;
 	close(out);

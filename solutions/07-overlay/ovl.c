@@ -3,8 +3,8 @@
 #include "ovl.h"
 
 #include "exercise.h"
+#include "file.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -455,26 +455,20 @@ static int names_push(struct names *names, const char *name)
 	return 0;
 }
 
+/* file_each_entry()'s callback: NAME onto the list NAMES. */
+static int push_name(int dir_fd, const char *name, void *names)
+{
+	(void)dir_fd;
+	return names_push(names, name);
+}
+
 static int names_read(int dirfd, struct names *ret_names)
 {
-	struct dirent *entry;
-	int fd, ret = 0;
-	DIR *dir;
+	int ret;
 
 	ret_names->name = NULL;
 	ret_names->count = 0;
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	while (ret == 0 && (entry = readdir(dir)) != NULL)
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
-			ret = names_push(ret_names, entry->d_name);
-	closedir(dir);
+	ret = file_each_entry(dirfd, ".", push_name, ret_names);
 	if (ret < 0)
 		names_free(ret_names);
 	else if (ret_names->count > 1) /* qsort(NULL, 0) is undefined */

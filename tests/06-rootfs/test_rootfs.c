@@ -173,6 +173,14 @@ END_TEST
 /* Where the host's marker is, for the children to look for. */
 static char host_marker[PATH_MAX];
 
+/* Put the marker in the host's test directory, out of every root. */
+static void write_host_marker(void)
+{
+	snprintf(host_marker, sizeof(host_marker), "%s/host-marker",
+	         test_tmpdir());
+	testroot_write(host_marker, "host\n");
+}
+
 static int pivot_child(const char *root)
 {
 	char cwd[PATH_MAX];
@@ -217,9 +225,7 @@ START_TEST(pivot_leaves_the_old_root_behind)
 
 	test_needs_root();
 	root = testroot_make();
-	snprintf(host_marker, sizeof(host_marker), "%s/host-marker",
-	         test_tmpdir());
-	testroot_write(host_marker, "host\n");
+	write_host_marker();
 	in_child(pivot_child, root, why, 10);
 }
 END_TEST
@@ -556,9 +562,7 @@ START_TEST(chroot_escape_reaches_the_real_root)
 	snprintf(jail, sizeof(jail), "%s", test_tmpdir());
 	snprintf(sub, sizeof(sub), "%s/sub", jail);
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
-	snprintf(host_marker, sizeof(host_marker), "%s/host-marker",
-	         test_tmpdir());
-	testroot_write(host_marker, "host\n");
+	write_host_marker();
 	in_child(escape_chroot_child, jail, why, 10);
 }
 END_TEST
@@ -590,9 +594,7 @@ START_TEST(chroot_escape_stops_at_a_pivoted_root)
 
 	test_needs_root();
 	root = testroot_make();
-	snprintf(host_marker, sizeof(host_marker), "%s/host-marker",
-	         test_tmpdir());
-	testroot_write(host_marker, "host\n");
+	write_host_marker();
 	in_child(escape_pivot_child, root, why, 10);
 }
 END_TEST

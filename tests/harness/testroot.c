@@ -2,6 +2,7 @@
  * testroot.h. */
 #include "testroot.h"
 
+#include "file.h"
 #include "harness.h"
 
 #include <errno.h>
@@ -24,17 +25,14 @@ static const char *const applets[] = {
 /* Copy the file FROM to TO with MODE. */
 static void copy_file(const char *from, const char *to, mode_t mode)
 {
-	char buf[65536];
-	int in, out;
-	ssize_t n;
+	int in, out, err;
 
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	ck_assert_msg(in >= 0, "open %s: %s", from, strerror(errno));
 	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	ck_assert_msg(out >= 0, "create %s: %s", to, strerror(errno));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		ck_assert_int_eq(write(out, buf, (size_t)n), n);
-	ck_assert_msg(n == 0, "read %s: %s", from, strerror(errno));
+	err = file_copy_fd(in, out);
+	ck_assert_msg(err == 0, "copy %s to %s: %s", from, to, strerror(-err));
 	close(in);
 	close(out);
 }
