@@ -38,4 +38,11 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_errno(int err, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* Also write every message of die() and warn() (not die_usage()) to the
+ * open file descriptor FD (-1: stop), as a plain line, or, with JSON, as
+ * a JSON line {"level": "error"|"warning", "msg": ..., "time": ...}: an
+ * OCI runtime's --log and --log-format, which podman and containerd read
+ * for the reason a runtime command failed. */
+void die_log_to(int fd, int json);
+
 #endif

@@ -3,9 +3,24 @@
  *	boxrun [--root DIR] [--log FILE] [--log-format text|json] [--debug]
  *	       COMMAND [ARG...]
  *
- * Being written: spec, create, start, run, state, list, kill and delete
- * work; exec, ps, pause, resume, features, hooks, cgroups, capabilities,
- * seccomp and the console socket come with the rest of chapter 11.
+ * The commands and options are runc's, so that podman, containerd or a
+ * test suite written for runc can drive it (podman --runtime PATH):
+ *
+ *	spec      write a default config.json
+ *	create    make the container; its process waits on exec.fifo
+ *	start     let it exec its program
+ *	run       create + start + wait + delete
+ *	state     the OCI state document
+ *	list      the containers
+ *	kill      signal its process (--all: every process of its cgroup)
+ *	delete    remove a stopped one (--force: any)
+ *	exec      run another process in a running one
+ *	ps        the PIDs in its cgroup
+ *	pause     freeze its cgroup; resume thaws it
+ *	features  what this runtime supports, as JSON
+ *
+ * Errors name the file and field: "config.json: process.args: expected
+ * an array of strings".
  */
 #include "die.h"
 #include "runtime.h"
@@ -13,12 +28,14 @@
 #include "file.h"
 #include "parse.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/capability.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
@@ -31,10 +48,27 @@
 
 static noreturn void usage(int status)
 {
-	printf("usage: boxrun [--root DIR] COMMAND [ARG...]\n"
+	printf("usage: boxrun [--root DIR] [--log FILE] [--log-format "
+	       "text|json]"
+	       " COMMAND [ARG...]\n"
 	       "An OCI runtime with runc's command line.\n"
-	       "  spec [--bundle DIR]   write a default config.json (runc "
-	       "spec)\n");
+	       "  spec [--bundle DIR]                 write a default "
+	       "config.json\n"
+	       "  create [--bundle DIR] [--pid-file F] [--console-socket S] "
+	       "ID\n"
+	       "  start ID                            run the created "
+	       "container's program\n"
+	       "  run [--bundle DIR] [-d] ID          create, start, wait, "
+	       "delete\n"
+	       "  state ID | list                     its state | all of "
+	       "them\n"
+	       "  kill [--all] ID [SIGNAL]            default SIGTERM\n"
+	       "  delete [--force] ID\n"
+	       "  exec [-d] [--process F] [--pid-file F] [--cwd D] [--env K=V]"
+	       " ID [CMD...]\n"
+	       "  ps ID | pause ID | resume ID | features\n"
+	       "State lives under --root (default %s).\n",
+	       STATE_DEFAULT_ROOT);
 	exit(status);
 }
 
@@ -94,6 +128,8 @@ static void read_spec(const char *bundle, struct spec *spec)
 	if (spec_parse(text, spec, &err) < 0)
 		die("%s: %s", path, err.text);
 	free(text);
+	for (char **w = spec->warnings; w && *w; w++)
+		warn("warning: %s: %s", path, *w);
 }
 
 /* A unix socket connected to PATH, where the terminal's master goes. */
@@ -272,34 +308,56 @@ static int cmd_state(int argc, char **argv)
 {
 	struct container_state state;
 	const char *id;
+	json_t *doc;
+	char *text;
 
 	optind = 1;
 	id = one_id(argc, argv);
 	check(state_load(rt.root_fd, id, &state), "state", id);
 	runtime_refresh(&rt, &state);
-	printf("{\n  \"ociVersion\": \"1.0.2\",\n  \"id\": \"%s\",\n"
-	       "  \"status\": \"%s\",\n  \"pid\": %d,\n"
-	       "  \"bundle\": \"%s\"\n}\n",
-	       state.id, state_status_names[state.status],
-	       state.status == STATE_STOPPED ? 0 : (int)state.pid,
-	       state.bundle);
+	doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "ociVersion", "1.0.2",
+	                "id", state.id, "status",
+	                state_status_names[state.status], "pid",
+	                state.status == STATE_STOPPED ? 0 : (int)state.pid,
+	                "bundle", state.bundle, "created", state.created);
+	text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+	if (!text)
+		die_errno(ENOMEM, "state %s", id);
+	printf("%s\n", text);
+	free(text);
+	json_decref(doc);
 	return EXIT_SUCCESS;
 }
 
+/* kill [--all] ID [SIGNAL]: SIGTERM unless named ("KILL", "SIGKILL",
+ * "9"). */
 static int cmd_kill(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *id;
-	int sig = SIGTERM;
+	bool all = false;
+	int opt, ret, sig = SIGTERM;
 
-	optind = 1;
-	if (argc == 3) {
-		sig = parse_signal(argv[2]);
+	while ((opt = getopt_long(argc, argv, "+:a", longopts, NULL)) != -1) {
+		if (opt == 'a')
+			all = true;
+		else
+			die_bad_option(opt, argv);
+	}
+	if (argc - optind == 2) {
+		sig = parse_signal(argv[optind + 1]);
 		if (sig <= 0)
-			die_usage("kill: %s is not a signal", argv[2]);
+			die_usage("kill: %s is not a signal", argv[optind + 1]);
 		argc--;
 	}
 	id = one_id(argc, argv);
-	check(runtime_kill(&rt, id, sig), "kill", id);
+	ret = runtime_kill(&rt, id, sig, all);
+	if (ret == -ESRCH)
+		die("kill %s: it is stopped", id);
+	check(ret, "kill", id);
 	return EXIT_SUCCESS;
 }
 
@@ -505,6 +563,90 @@ static int cmd_exec(int argc, char **argv)
 	                        : 128 + WTERMSIG(ret);
 }
 
+/* features: what this runtime does, in the runtime spec's features.md
+ * format, for the caller to check before it asks. */
+static int cmd_features(int argc, char **argv)
+{
+	static const char *const hooks[] = {
+		"prestart",       "createRuntime", "createContainer",
+		"startContainer", "poststart",     "poststop"
+	};
+	static const char *const options[] = {
+		"ro",          "rw",
+		"nosuid",      "suid",
+		"nodev",       "dev",
+		"noexec",      "exec",
+		"sync",        "async",
+		"dirsync",     "remount",
+		"mand",        "nomand",
+		"atime",       "noatime",
+		"diratime",    "nodiratime",
+		"relatime",    "norelatime",
+		"strictatime", "nostrictatime",
+		"bind",        "rbind",
+		"private",     "rprivate",
+		"shared",      "rshared",
+		"slave",       "rslave",
+		"unbindable",  "runbindable",
+	};
+	static const char *const namespaces[] = { "cgroup",  "ipc", "mount",
+		                                  "network", "pid", "time",
+		                                  "user",    "uts" };
+	static const char *const actions[] = {
+		"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+		"SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+		"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+		"SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
+	};
+	json_t *doc, *list, *caps = json_array(), *linux_;
+	char *text, name[64];
+	size_t i;
+
+	(void)argv;
+	if (argc != 1)
+		die_usage("features takes no argument");
+	for (i = 0; i <= (size_t)cap_max_bits() - 1; i++) {
+		char *lower = cap_to_name((cap_value_t)i);
+		size_t j;
+
+		for (j = 0; lower && lower[j] && j < sizeof(name) - 1; j++)
+			name[j] = (char)toupper((unsigned char)lower[j]);
+		name[j] = '\0';
+		cap_free(lower);
+		json_array_append_new(caps, json_string(name));
+	}
+	linux_ = json_pack("{s:[], s:o, s:{s:b, s:b, s:b, s:b}, s:{s:b, s:[]},"
+	                   " s:{s:b}, s:{s:b}}",
+	                   "namespaces", "capabilities", caps, "cgroup", "v1",
+	                   1, "v2", 1, "systemd", 0, "systemdUser", 0,
+	                   "seccomp", "enabled", 1, "actions", "apparmor",
+	                   "enabled", 0, "selinux", "enabled", 0);
+	doc = json_pack("{s:s, s:s, s:[], s:[], s:o}", "ociVersionMin", "1.0.0",
+	                "ociVersionMax", "1.0.2", "hooks", "mountOptions",
+	                "linux", linux_);
+	if (!doc)
+		die_errno(ENOMEM, "features");
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		json_array_append_new(json_object_get(doc, "hooks"),
+		                      json_string(hooks[i]));
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		json_array_append_new(json_object_get(doc, "mountOptions"),
+		                      json_string(options[i]));
+	list = json_object_get(linux_, "namespaces");
+	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+		json_array_append_new(list, json_string(namespaces[i]));
+	list = json_object_get(json_object_get(linux_, "seccomp"), "actions");
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		json_array_append_new(list, json_string(actions[i]));
+	text = json_dumps(doc, JSON_INDENT(2));
+	if (!text)
+		die_errno(ENOMEM, "features");
+	printf("%s\n", text);
+	free(text);
+	json_decref(doc);
+	return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -526,22 +668,36 @@ int main(int argc, char **argv)
 		{ "delete", cmd_delete },       { "pause", cmd_pause_resume },
 		{ "resume", cmd_pause_resume }, { "ps", cmd_ps },
 		{ "list", cmd_list },           { "exec", cmd_exec },
+		{ "features", cmd_features },
 	};
-	const char *root = STATE_DEFAULT_ROOT;
+	const char *root = STATE_DEFAULT_ROOT, *log = NULL;
+	bool json_log = false;
 	size_t i;
-	int c, ret;
+	int c, ret, log_fd;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
-		case 'l':
+		case 'l': log = optarg; break;
 		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				die_usage("--log-format %s: text or json",
+				          optarg);
+			json_log = !strcmp(optarg, "json");
+			break;
 		case 'd':
 		case 's': break;
 		case 'h': usage(EXIT_SUCCESS);
 		default: die_bad_option(c, argv);
 		}
+	}
+	if (log) {
+		log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		              0600);
+		if (log_fd < 0)
+			die_errno(errno, "--log %s", log);
+		die_log_to(log_fd, json_log);
 	}
 	if (optind == argc)
 		die_usage("no command");

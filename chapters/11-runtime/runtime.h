@@ -70,12 +70,15 @@ int runtime_send_console(int socket_fd);
 int runtime_start(const struct runtime *rt, const char *id);
 
 /* Send SIG to container ID's process (a pidfd, so a reused PID is never
- * signalled). Returns 0, -ENOENT, -ESRCH if it is stopped, or -errno. */
-int runtime_kill(const struct runtime *rt, const char *id, int sig);
+ * signalled), or with ALL to every process in its cgroup (`kill --all`).
+ * Returns 0, -ENOENT, -ESRCH if it is stopped, or -errno. */
+int runtime_kill(const struct runtime *rt, const char *id, int sig, bool all);
 
-/* Delete container ID: a stopped (or, with FORCE, any: SIGKILL first)
- * container's state directory goes. Returns 0, -ENOENT, -EBUSY if it is
- * running or created and not FORCE, or -errno. */
+/* Delete container ID: a stopped (or, with FORCE, any: SIGKILL first,
+ * and wait until it has exited) container's cgroup and state directory
+ * go; with FORCE also a damaged state. Returns 0, -ENOENT, -EBUSY if it
+ * is running or created and not FORCE, -EINVAL for a damaged state
+ * without FORCE, or -errno. */
 int runtime_delete(const struct runtime *rt, const char *id, bool force);
 
 /* What `boxrun exec` runs in a container. */

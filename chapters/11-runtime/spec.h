@@ -83,6 +83,16 @@ struct spec_id_mapping {
 	uint32_t container_id, host_id, size;
 };
 
+/* One entry of linux.devices: a node the container's /dev gets. */
+struct spec_device {
+	char *path;  /* absolute, in the container: "/dev/fuse" */
+	mode_t type; /* S_IFCHR ("c", "u"), S_IFBLK ("b"), S_IFIFO ("p") */
+	uint32_t major, minor;
+	mode_t mode; /* fileMode's permission bits; 0666 if absent */
+	uid_t uid;   /* owner, 0 if absent */
+	gid_t gid;
+};
+
 /* The hooks, in the order the lifecycle runs them. */
 enum spec_hook_kind {
 	SPEC_HOOK_PRESTART,
@@ -117,12 +127,19 @@ struct spec {
 	size_t n_uid_mappings, n_gid_mappings;
 	char *cgroups_path; /* or NULL */
 	struct {
-		int64_t memory_limit; /* bytes, or -1 */
-		int64_t pids_limit;   /* or -1 */
-		int64_t cpu_quota;    /* microseconds per period, or -1 */
-		uint64_t cpu_period;  /* microseconds, or 0 */
-		uint64_t cpu_shares;  /* or 0 */
+		int64_t memory_limit;       /* bytes, or -1 */
+		int64_t pids_limit;         /* or -1 */
+		int64_t cpu_quota;          /* microseconds per period, or -1 */
+		uint64_t cpu_period;        /* microseconds, or 0 */
+		uint64_t cpu_shares;        /* or 0 */
+		char *cpuset_cpus;          /* "0-1", or NULL */
+		char *cpuset_mems;          /* "0", or NULL */
+		int64_t memory_swap;        /* memory + swap, bytes, or -1 */
+		int64_t memory_reservation; /* a soft limit, bytes, or -1 */
+		uint64_t blkio_weight;      /* 10 to 1000, or 0 */
 	} resources;
+	struct spec_device *devices; /* linux.devices */
+	size_t n_devices;
 	char **sysctl; /* "net.ipv4.ip_forward=1", NULL-terminated, or NULL */
 	char **masked_paths;              /* NULL-terminated, or NULL */
 	char **readonly_paths;            /* NULL-terminated, or NULL */
@@ -130,6 +147,10 @@ struct spec {
 	char *seccomp_json; /* linux.seccomp as JSON text (chapter 10), or NULL */
 	struct spec_hook *hooks[SPEC_HOOK_KINDS];
 	size_t n_hooks[SPEC_HOOK_KINDS];
+	/* What the parser read and the runtime will not do, one message
+	 * each ("linux.intelRdt: not supported, ignored"), NULL-terminated,
+	 * or NULL: the caller warns. */
+	char **warnings;
 };
 
 /* Read the "process" object PROCESS into RET: terminal, user (uid, gid,

@@ -40,6 +40,8 @@ struct container_state {
 	char bundle[4096]; /* absolute */
 	char created[32];  /* RFC 3339 */
 	unsigned long long start_time; /* of PID, /proc/PID/stat field 22 */
+	char cgroup[4096]; /* its cgroup below each hierarchy's root:
+	                    * linux.cgroupsPath, or "/boxlab/boxrun-ID" */
 	enum state_status status;
 };
 
@@ -50,7 +52,7 @@ int state_check_id(const char *id);
 
 /* Write STATE as ROOT_FD/ID/state.json in the OCI state format
  * ({"ociVersion", "id", "status", "pid", "bundle"}, plus the lab's own
- * "created" and "startTime"), whole or not at all: a temporary file in
+ * "created", "startTime" and "cgroupsPath"), whole or not at all: a temporary file in
  * the same directory, fsync(2)ed, renamed over state.json. Returns 0 or
  * -errno. */
 int state_save(int root_fd, const struct container_state *state);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 const char *const spec_hook_names[] = {
 	"prestart",
@@ -278,23 +279,92 @@ static int optional_int(json_t *obj, const char *key, const char *where,
 	return 0;
 }
 
+/* Add "WHERE.KEY: not supported, ignored" to SPEC's warnings for each
+ * key of OBJ that is not in KNOWN (NULL-terminated). */
+static int warn_unknown(json_t *obj, const char *where,
+                        const char *const *known, struct spec *spec)
+{
+	const char *key, *const *k;
+	size_t n = 0;
+	json_t *value;
+	char **grown;
+
+	if (!json_is_object(obj))
+		return 0;
+	while (spec->warnings && spec->warnings[n])
+		n++;
+	json_object_foreach(obj, key, value)
+	{
+		for (k = known; *k && strcmp(*k, key); k++)
+			;
+		if (*k)
+			continue;
+		grown = realloc(spec->warnings, (n + 2) * sizeof(char *));
+		if (!grown)
+			return -ENOMEM;
+		spec->warnings = grown;
+		if (asprintf(&grown[n], "%s%s%s: not supported, ignored", where,
+		             where[0] ? "." : "", key) < 0)
+			return -ENOMEM;
+		grown[++n] = NULL;
+	}
+	return 0;
+}
+
+/* A string at KEY of OBJ (WHERE.KEY), copied, or NULL if absent. */
+static int optional_copy(json_t *obj, const char *key, const char *where,
+                         char **ret, struct spec_error *err)
+{
+	json_t *value = json_object_get(obj, key);
+
+	*ret = NULL;
+	if (!value)
+		return 0;
+	if (!json_is_string(value))
+		return bad(err, "%s.%s: expected a string", where, key);
+	*ret = strdup(json_string_value(value));
+	return *ret ? 0 : -ENOMEM;
+}
+
 static int parse_resources(json_t *res, struct spec *spec,
                            struct spec_error *err)
 {
+	static const char *const known[] = { "memory",  "pids",    "cpu",
+		                             "blockIO", "devices", NULL };
+	static const char *const known_memory[] = { "limit", "swap",
+		                                    "reservation", NULL };
+	static const char *const known_cpu[] = { "quota", "period", "shares",
+		                                 "cpus",  "mems",   NULL };
 	json_t *memory = json_object_get(res, "memory");
 	json_t *pids = json_object_get(res, "pids");
 	json_t *cpu = json_object_get(res, "cpu");
-	int64_t period = 0, shares = 0;
+	json_t *blkio = json_object_get(res, "blockIO");
+	int64_t period = 0, shares = 0, weight = 0;
 	int ret = 0;
 
 	spec->resources.memory_limit = spec->resources.pids_limit = -1;
+	spec->resources.memory_swap = spec->resources.memory_reservation = -1;
 	spec->resources.cpu_quota = -1;
 	if (!res)
 		return 0;
 	if (!json_is_object(res))
 		return bad(err, "linux.resources: expected an object");
-	ret = optional_int(memory, "limit", "linux.resources.memory", -1,
-	                   &spec->resources.memory_limit, err);
+	ret = warn_unknown(res, "linux.resources", known, spec);
+	if (ret == 0)
+		ret = warn_unknown(memory, "linux.resources.memory",
+		                   known_memory, spec);
+	if (ret == 0)
+		ret = warn_unknown(cpu, "linux.resources.cpu", known_cpu, spec);
+	if (ret == 0)
+		ret = optional_int(memory, "limit", "linux.resources.memory",
+		                   -1, &spec->resources.memory_limit, err);
+	if (ret == 0)
+		ret = optional_int(memory, "swap", "linux.resources.memory", -1,
+		                   &spec->resources.memory_swap, err);
+	if (ret == 0)
+		ret = optional_int(memory, "reservation",
+		                   "linux.resources.memory", -1,
+		                   &spec->resources.memory_reservation, err);
 	if (ret == 0)
 		ret = optional_int(pids, "limit", "linux.resources.pids", -1,
 		                   &spec->resources.pids_limit, err);
@@ -307,13 +377,99 @@ static int parse_resources(json_t *res, struct spec *spec,
 	if (ret == 0)
 		ret = optional_int(cpu, "shares", "linux.resources.cpu", 0,
 		                   &shares, err);
+	if (ret == 0)
+		ret = optional_copy(cpu, "cpus", "linux.resources.cpu",
+		                    &spec->resources.cpuset_cpus, err);
+	if (ret == 0)
+		ret = optional_copy(cpu, "mems", "linux.resources.cpu",
+		                    &spec->resources.cpuset_mems, err);
+	if (ret == 0)
+		ret = optional_int(blkio, "weight", "linux.resources.blockIO",
+		                   0, &weight, err);
+	if (ret == 0 && weight && (weight < 10 || weight > 1000))
+		ret = bad(err, "linux.resources.blockIO.weight: expected 10 "
+		               "to 1000");
 	if (ret == 0) {
 		spec->resources.cpu_period =
 		        (uint64_t)(period > 0 ? period : 0);
 		spec->resources.cpu_shares =
 		        (uint64_t)(shares > 0 ? shares : 0);
+		spec->resources.blkio_weight = (uint64_t)weight;
 	}
 	return ret;
+}
+
+/* linux.devices: [{"path", "type", "major", "minor", "fileMode", "uid",
+ * "gid"}]. */
+static int parse_devices(json_t *devices, struct spec *spec,
+                         struct spec_error *err)
+{
+	char where[64];
+	uint64_t v;
+	size_t i;
+	int ret;
+
+	if (!devices)
+		return 0;
+	if (!json_is_array(devices))
+		return bad(err, "linux.devices: expected an array");
+	spec->devices =
+	        calloc(json_array_size(devices) + 1, sizeof(*spec->devices));
+	if (!spec->devices)
+		return -ENOMEM;
+	for (i = 0; i < json_array_size(devices); i++) {
+		json_t *item = json_array_get(devices, i);
+		struct spec_device *d = &spec->devices[i];
+		const char *type;
+
+		spec->n_devices++;
+		snprintf(where, sizeof(where), "linux.devices[%zu]", i);
+		if (!json_is_object(item))
+			return bad(err, "%s: expected an object", where);
+		ret = optional_copy(item, "path", where, &d->path, err);
+		if (ret == 0 && (!d->path || d->path[0] != '/'))
+			ret = bad(err, "%s.path: expected an absolute path",
+			          where);
+		if (ret < 0)
+			return ret;
+		type = json_string_value(json_object_get(item, "type"));
+		if (!type || strlen(type) != 1 || !strchr("cubp", type[0]))
+			return bad(err,
+			           "%s.type: expected \"c\", \"u\", "
+			           "\"b\" or \"p\"",
+			           where);
+		d->type = type[0] == 'b'   ? S_IFBLK
+		          : type[0] == 'p' ? S_IFIFO
+		                           : S_IFCHR;
+		if (d->type != S_IFIFO &&
+		    ((ret = get_uint(item, "major", where, UINT32_MAX, &v,
+		                     err)) < 0 ||
+		     (d->major = (uint32_t)v,
+		      (ret = get_uint(item, "minor", where, UINT32_MAX, &v,
+		                      err)) < 0)))
+			return ret;
+		d->minor = (uint32_t)v;
+		d->mode = 0666;
+		if (json_object_get(item, "fileMode")) {
+			if ((ret = get_uint(item, "fileMode", where, 07777, &v,
+			                    err)) < 0)
+				return ret;
+			d->mode = (mode_t)v;
+		}
+		if (json_object_get(item, "uid")) {
+			if ((ret = get_uint(item, "uid", where, UINT32_MAX - 1,
+			                    &v, err)) < 0)
+				return ret;
+			d->uid = (uid_t)v;
+		}
+		if (json_object_get(item, "gid")) {
+			if ((ret = get_uint(item, "gid", where, UINT32_MAX - 1,
+			                    &v, err)) < 0)
+				return ret;
+			d->gid = (gid_t)v;
+		}
+	}
+	return 0;
 }
 
 /* linux.sysctl, an object of strings, as "key=value" strings. */
@@ -430,6 +586,13 @@ static int parse_propagation(json_t *value, struct spec *spec,
 static int parse_linux(json_t *linux_, struct spec *spec,
                        struct spec_error *err)
 {
+	static const char *const known_linux[] = {
+		"namespaces",  "uidMappings",   "gidMappings",
+		"devices",     "cgroupsPath",   "resources",
+		"sysctl",      "seccomp",       "rootfsPropagation",
+		"maskedPaths", "readonlyPaths", "mountLabel",
+		NULL,
+	};
 	json_t *seccomp = json_object_get(linux_, "seccomp");
 	int ret;
 
@@ -456,6 +619,11 @@ static int parse_linux(json_t *linux_, struct spec *spec,
 		ret = parse_resources(json_object_get(linux_, "resources"),
 		                      spec, err);
 	if (ret == 0)
+		ret = parse_devices(json_object_get(linux_, "devices"), spec,
+		                    err);
+	if (ret == 0)
+		ret = warn_unknown(linux_, "linux", known_linux, spec);
+	if (ret == 0)
 		ret = parse_sysctl(json_object_get(linux_, "sysctl"), spec,
 		                   err);
 	if (ret == 0)
@@ -481,6 +649,19 @@ static int parse_linux(json_t *linux_, struct spec *spec,
 static int parse_document(json_t *doc, struct spec *spec,
                           struct spec_error *err)
 {
+	static const char *const known[] = {
+		"ociVersion", "process", "root",        "hostname", "mounts",
+		"linux",      "hooks",   "annotations", NULL
+	};
+	static const char *const known_process[] = {
+		"terminal",     "user",
+		"args",         "env",
+		"cwd",          "capabilities",
+		"rlimits",      "noNewPrivileges",
+		"oomScoreAdj",  "apparmorProfile",
+		"selinuxLabel", "consoleSize",
+		NULL,
+	};
 	json_t *root = json_object_get(doc, "root");
 	json_t *readonly = json_object_get(root, "readonly");
 	int ret;
@@ -513,6 +694,11 @@ static int parse_document(json_t *doc, struct spec *spec,
 		ret = parse_linux(json_object_get(doc, "linux"), spec, err);
 	if (ret == 0)
 		ret = parse_hooks(json_object_get(doc, "hooks"), spec, err);
+	if (ret == 0)
+		ret = warn_unknown(doc, "", known, spec);
+	if (ret == 0)
+		ret = warn_unknown(json_object_get(doc, "process"), "process",
+		                   known_process, spec);
 	return ret;
 }
 
@@ -562,6 +748,12 @@ void spec_free(struct spec *spec)
 	free(spec->uid_mappings);
 	free(spec->gid_mappings);
 	free(spec->cgroups_path);
+	free(spec->resources.cpuset_cpus);
+	free(spec->resources.cpuset_mems);
+	for (i = 0; i < spec->n_devices; i++)
+		free(spec->devices[i].path);
+	free(spec->devices);
+	free_list(spec->warnings);
 	free_list(spec->sysctl);
 	free_list(spec->masked_paths);
 	free_list(spec->readonly_paths);

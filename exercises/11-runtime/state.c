@@ -36,7 +36,7 @@ int state_save(int root_fd, const struct container_state *state)
 	 *
 	 * Build the document with jansson (json_pack(): "ociVersion"
 	 * "1.0.2", "id", "status" (state_status_names[]), "pid", "bundle",
-	 * "created", "startTime"), dump it (json_dumps()), and write it to
+	 * "created", "startTime", "cgroupsPath": state->cgroup), dump it (json_dumps()), and write it to
 	 * ID/state.json under ROOT_FD the way that never leaves half a file:
 	 * a new temporary file in ID/ (its own name, O_EXCL), write all of
 	 * it, fsync(2), rename(2) it over state.json (renameat()); on any
@@ -85,6 +85,9 @@ int state_load(int root_fd, const char *id, struct container_state *ret)
 	if (err == 0)
 		get_string(doc, "created", state.created,
 		           sizeof(state.created));
+	if (err == 0)
+		get_string(doc, "cgroupsPath", state.cgroup,
+		           sizeof(state.cgroup));
 	state.pid = (pid_t)json_integer_value(json_object_get(doc, "pid"));
 	state.start_time = (unsigned long long)json_integer_value(
 	        json_object_get(doc, "startTime"));

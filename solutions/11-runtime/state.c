@@ -36,7 +36,7 @@ int state_save(int root_fd, const struct container_state *state)
 	 *
 	 * Build the document with jansson (json_pack(): "ociVersion"
 	 * "1.0.2", "id", "status" (state_status_names[]), "pid", "bundle",
-	 * "created", "startTime"), dump it (json_dumps()), and write it to
+	 * "created", "startTime", "cgroupsPath": state->cgroup), dump it (json_dumps()), and write it to
 	 * ID/state.json under ROOT_FD the way that never leaves half a file:
 	 * a new temporary file in ID/ (its own name, O_EXCL), write all of
 	 * it, fsync(2), rename(2) it over state.json (renameat()); on any
@@ -50,10 +50,11 @@ int state_save(int root_fd, const struct container_state *state)
 	int ret;
 
 	doc = json_pack(
-	        "{s:s, s:s, s:s, s:i, s:s, s:s, s:I}", "ociVersion", "1.0.2",
-	        "id", state->id, "status", state_status_names[state->status],
-	        "pid", (int)state->pid, "bundle", state->bundle, "created",
-	        state->created, "startTime", (json_int_t)state->start_time);
+	        "{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s}", "ociVersion",
+	        "1.0.2", "id", state->id, "status",
+	        state_status_names[state->status], "pid", (int)state->pid,
+	        "bundle", state->bundle, "created", state->created, "startTime",
+	        (json_int_t)state->start_time, "cgroupsPath", state->cgroup);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (!text)
@@ -102,6 +103,9 @@ int state_load(int root_fd, const char *id, struct container_state *ret)
 	if (err == 0)
 		get_string(doc, "created", state.created,
 		           sizeof(state.created));
+	if (err == 0)
+		get_string(doc, "cgroupsPath", state.cgroup,
+		           sizeof(state.cgroup));
 	state.pid = (pid_t)json_integer_value(json_object_get(doc, "pid"));
 	state.start_time = (unsigned long long)json_integer_value(
 	        json_object_get(doc, "startTime"));

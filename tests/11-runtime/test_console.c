@@ -1,5 +1,5 @@
 /* test_console.c - a terminal through the console socket (challenge
- * 11.8): the test is podman's conmon, holding the other end of the
+ * 11.9): the test is podman's conmon, holding the other end of the
  * socket, and receives the master of the child's terminal. */
 #include "harness.h"
 #include "runtime.h"
@@ -87,6 +87,6 @@ START_TEST(console_master_comes_over_the_socket)
 END_TEST
 
 const struct graded_test console_tests[] = {
-	GRADED("11.8", console_master_comes_over_the_socket),
+	GRADED("11.9", console_master_comes_over_the_socket),
 	{ 0 },
 };

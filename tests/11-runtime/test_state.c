@@ -36,6 +36,7 @@ static struct container_state sample(const char *bundle)
 	snprintf(s.id, sizeof(s.id), "box1");
 	snprintf(s.bundle, sizeof(s.bundle), "%s", bundle);
 	snprintf(s.created, sizeof(s.created), "2026-11-29T02:30:00Z");
+	snprintf(s.cgroup, sizeof(s.cgroup), "/boxlab/boxrun-box1");
 	return s;
 }
 
@@ -81,6 +82,7 @@ START_TEST(state_is_the_oci_document)
 	ck_assert_int_eq(state_load(root, "box1", &back), 0);
 	ck_assert_uint_eq(back.start_time, 123456);
 	ck_assert_str_eq(back.created, "2026-11-29T02:30:00Z");
+	ck_assert_str_eq(back.cgroup, "/boxlab/boxrun-box1");
 	ck_assert_str_eq(names(root, "box1"), "state.json ");
 	json_decref(doc);
 	free(text);
