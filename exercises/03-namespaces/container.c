@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,9 +119,23 @@ static int wait_for(pid_t child)
 	return status;
 }
 
+/* Will a child of ours be in another PID namespace than we are: a new
+ * one, or one we joined with setns(2) (which moves our children only)?
+ * Then it sees its parent as PID 0. */
+static bool children_elsewhere(const struct container_spec *spec)
+{
+	struct stat ours, theirs;
+
+	if (spec->flags & CLONE_NEWPID)
+		return true;
+	return stat("/proc/self/ns/pid", &ours) == 0 &&
+	       stat("/proc/self/ns/pid_for_children", &theirs) == 0 &&
+	       ours.st_ino != theirs.st_ino;
+}
+
 pid_t container_spawn(const struct container_spec *spec)
 {
-	pid_t parent = spec->flags & CLONE_NEWPID ? 0 : getpid();
+	pid_t parent = children_elsewhere(spec) ? 0 : getpid();
 	struct ns_handshake handshake;
 	pid_t child;
 	int ret = 0;
