@@ -832,7 +832,8 @@ int runtime_start(const struct runtime *rt, const char *id)
 	 * until end of file: poll(2), 100 ms at a time, reading what comes;
 	 * end of file (read() returns 0 after the byte) means the container
 	 * has closed its end, which it holds close-on-exec: its program is
-	 * running now. Between two polls check the process is still there
+	 * running now (or has even ended). Until the byte has come, check
+	 * between two polls that the process is still there
 	 * (state_process_alive(); -ESRCH if not: it died while created).
 	 * Close the fifo and unlink it (unlinkat): from now on
 	 * state_refresh() says "running" (the status is worked out, not
@@ -868,10 +869,12 @@ int runtime_start(const struct runtime *rt, const char *id)
 			else if (got == 0 && seen)
 				break; /* its program runs */
 		}
-		/* Closed without its byte: it failed before its exec. */
-		if ((ret > 0 && !seen && (pfd.revents & POLLHUP)) ||
-		    (ret < 0 && errno != EINTR) ||
-		    !state_process_alive(state.pid, state.start_time)) {
+		/* Before its byte: closed (it failed before its exec) or
+		 * gone. After it, its end closes, at exec or at exit. */
+		if ((ret < 0 && errno != EINTR) ||
+		    (!seen &&
+		     ((ret > 0 && (pfd.revents & POLLHUP)) ||
+		      !state_process_alive(state.pid, state.start_time)))) {
 			close(pfd.fd);
 			return -ESRCH;
 		}

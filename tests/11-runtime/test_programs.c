@@ -51,6 +51,34 @@ static void make_bundle(const char *args)
 	json_decref(doc);
 }
 
+/* Set DOTTED ("linux.cgroupsPath") in the bundle's config.json to
+ * VALUE (taken), making the objects on the way. */
+static void config_set(const char *dotted, json_t *value)
+{
+	char path[PATH_MAX], key[128], *text, *dot;
+	json_t *doc, *obj, *next;
+	const char *at = dotted;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	doc = json_loads(text, 0, NULL);
+	free(text);
+	ck_assert_ptr_nonnull(doc);
+	for (obj = doc; (dot = strchr(at, '.')); at = dot + 1, obj = next) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - at), at);
+		next = json_object_get(obj, key);
+		if (!next) {
+			next = json_object();
+			json_object_set_new(obj, key, next);
+		}
+	}
+	json_object_set_new(obj, at, value);
+	text = json_dumps(doc, JSON_INDENT(2));
+	testroot_write(path, text);
+	free(text);
+	json_decref(doc);
+}
+
 /* `boxrun create`: the container it leaves running keeps the stdout and
  * stderr it was given (as with runc: the caller chooses them), so not
  * test_run()'s pipes, which would then never end. Its output goes to a
@@ -185,15 +213,15 @@ START_TEST(boxrun_names_what_is_wrong)
 }
 END_TEST
 
-/* Twenty containers in a row: no state, mount or process is left (the
- * harness checks the mounts and processes). */
-START_TEST(boxrun_twenty_runs_leave_nothing)
+/* Two hundred containers in a row: no state, mount, cgroup or process
+ * is left (the harness checks the mounts, cgroups and processes). */
+START_TEST(boxrun_two_hundred_runs_leave_nothing)
 {
 	struct run_result r;
 	int i;
 
 	make_bundle("[\"true\"]");
-	for (i = 0; i < 20; i++) {
+	for (i = 0; i < 200; i++) {
 		BOXRUN(&r, "run", "--bundle", bundle, "box1");
 		test_assert_exit(&r, 0);
 		test_run_free(&r);
@@ -356,6 +384,219 @@ START_TEST(boxrun_security_from_the_config)
 }
 END_TEST
 
+/* The first line of FILE in DIR, or "" (static buffer). */
+static const char *first_line(const char *dir, const char *file)
+{
+	static char text[256];
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	text[0] = '\0';
+	if (file_read_buf(AT_FDCWD, path, text, sizeof(text)) < 0)
+		return "";
+	text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+/* A cgroupsPath given by the caller is where the container goes, with
+ * its resources (cpu.shares exactly, which chapter 05 has no call for);
+ * a relative one is taken from the hierarchy's root; delete removes
+ * the group and only the group. */
+START_TEST(boxrun_cgroups_path_is_the_callers)
+{
+	char group[32], path[PATH_MAX * 2], relative[64];
+	struct cg_system system;
+	struct run_result r;
+	struct cg cg;
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	snprintf(group, sizeof(group), "t11-%d", (int)getpid());
+	snprintf(path, sizeof(path), "/%s/%s/c1", CG_PARENT, group);
+	config_set("linux.cgroupsPath", json_string(path));
+	config_set("linux.resources",
+	           json_pack("{s:{s:i}, s:{s:i}}", "pids", "limit", 7, "cpu",
+	                     "shares", 512));
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	ck_assert_int_eq(cg_detect("/proc/self/mounts", "", &system), 0);
+	snprintf(path, sizeof(path), "%s/c1", group);
+	ck_assert_int_eq(cg_open(&system, group, &cg), 0);
+	snprintf(path, sizeof(path), "%s/c1", cg.dir[CG_PIDS]);
+	ck_assert_str_eq(first_line(path, "pids.max"), "7");
+	ck_assert_str_eq(first_line(path, "cgroup.procs")[0] ? "someone"
+	                                                     : "nobody",
+	                 "someone");
+	if (cg.dir[CG_CPU][0] && !cg.v2[CG_CPU]) {
+		snprintf(path, sizeof(path), "%s/c1", cg.dir[CG_CPU]);
+		ck_assert_str_eq(first_line(path, "cpu.shares"), "512");
+	} else if (cg.dir[CG_CPU][0]) {
+		snprintf(path, sizeof(path), "%s/c1", cg.dir[CG_CPU]);
+		ck_assert_str_eq(first_line(path, "cpu.weight"), "20");
+	}
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	snprintf(path, sizeof(path), "%s/c1", cg.dir[CG_PIDS]);
+	ck_assert_msg(access(path, F_OK) < 0, "%s is still there", path);
+	ck_assert_msg(access(cg.dir[CG_PIDS], F_OK) == 0,
+	              "delete removed the caller's parent %s too",
+	              cg.dir[CG_PIDS]);
+	/* Relative: below the hierarchy's root as well. */
+	snprintf(relative, sizeof(relative), "%s/%s/c2", CG_PARENT, group);
+	config_set("linux.cgroupsPath", json_string(relative));
+	create(&r, "box2");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	snprintf(path, sizeof(path), "%s/c2", cg.dir[CG_PIDS]);
+	ck_assert_str_eq(first_line(path, "pids.max"), "7");
+	BOXRUN(&r, "delete", "--force", "box2");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	cg_destroy(&cg);
+	/* Out of the hierarchy: refused, naming the field. */
+	config_set("linux.cgroupsPath", json_string("/boxlab/../../x"));
+	BOXRUN(&r, "run", "--bundle", bundle, "box3");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "linux.cgroupsPath"), "%s", r.err);
+	test_run_free(&r);
+	expect_no_state();
+}
+END_TEST
+
+/* linux.devices are made with their owner and mode; in a user
+ * namespace with mappings the process is its root, on the host's IDs
+ * of the map. */
+START_TEST(boxrun_devices_and_id_mappings)
+{
+	struct run_result r;
+	json_t *ns;
+	char path[PATH_MAX], *text;
+
+	make_bundle("[\"sh\", \"-c\", \"ls -ln /dev/fuse; id -u; cat "
+	            "/proc/self/uid_map\"]");
+	config_set("linux.devices",
+	           json_pack("[{s:s, s:s, s:i, s:i, s:i, s:i, s:i}]", "path",
+	                     "/dev/fuse", "type", "c", "major", 10, "minor",
+	                     229, "fileMode", 0600, "uid", 5, "gid", 6));
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "crw-------") &&
+	                      strstr(r.out, " 5        6 ") &&
+	                      strstr(r.out, "10, 229"),
+	              "ls -ln /dev/fuse: %s", r.out);
+	ck_assert_msg(strstr(r.out, "\n0\n"), "%s", r.out);
+	test_run_free(&r);
+	/* The same in a user namespace of its own, whose root (host UID
+	 * 100000) must reach the bundle. */
+	ck_assert_int_eq(chmod(getenv("BOXLAB_TEST_TMP"), 0711), 0);
+	ck_assert_int_eq(chmod(bundle, 0711), 0);
+	snprintf(path, sizeof(path), "%s/rootfs", bundle);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	free(text);
+	ns = json_pack("[{s:s}, {s:s}, {s:s}, {s:s}, {s:s}, {s:s}]", "type",
+	               "pid", "type", "network", "type", "ipc", "type", "uts",
+	               "type", "mount", "type", "user");
+	config_set("linux.namespaces", ns);
+	config_set("linux.uidMappings",
+	           json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID",
+	                     100000, "size", 65536));
+	config_set("linux.gidMappings",
+	           json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID",
+	                     100000, "size", 65536));
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "\n0\n") &&
+	                      strstr(r.out, "0     100000      65536"),
+	              "%s", r.out);
+	test_run_free(&r);
+	expect_no_state();
+}
+END_TEST
+
+/* The number of PIDs `boxrun ps ID` lists. */
+static int count_pids(const char *id)
+{
+	struct run_result r;
+	int n = -1;
+
+	BOXRUN(&r, "ps", id);
+	test_assert_exit(&r, 0);
+	for (const char *p = r.out; *p; p++)
+		n += *p == '\n';
+	test_run_free(&r);
+	return n;
+}
+
+/* kill signals the container's process, --all every process of its
+ * cgroup; features says what boxrun does, as JSON; --log with
+ * --log-format json keeps the error as a JSON line. */
+START_TEST(boxrun_kill_all_features_and_log)
+{
+	char log[PATH_MAX], *text;
+	struct run_result r;
+	json_t *doc, *line;
+	int i;
+
+	/* PID 1 (sleep, no handler) ignores SIGTERM; its child does not. */
+	make_bundle("[\"sh\", \"-c\", \"sleep 1000 & exec sleep 1001\"]");
+	create(&r, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	BOXRUN(&r, "start", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	for (i = 0; i < 100 && count_pids("box1") < 2; i++)
+		usleep(10000);
+	ck_assert_int_eq(count_pids("box1"), 2);
+	BOXRUN(&r, "kill", "box1", "TERM");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	usleep(100000);
+	ck_assert_int_eq(count_pids("box1"), 2);
+	BOXRUN(&r, "kill", "--all", "box1", "TERM");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	for (i = 0; i < 100 && count_pids("box1") > 1; i++)
+		usleep(10000);
+	ck_assert_int_eq(count_pids("box1"), 1);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+
+	BOXRUN(&r, "features");
+	test_assert_exit(&r, 0);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc, "features: not JSON: %s", r.out);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(doc, "ociVersionMax")),
+	        "1.0.2");
+	ck_assert_msg(strstr(r.out, "\"CAP_SYS_ADMIN\"") &&
+	                      strstr(r.out, "\"poststop\""),
+	              "%s", r.out);
+	json_decref(doc);
+	test_run_free(&r);
+
+	snprintf(log, sizeof(log), "%s/boxrun.log", test_tmpdir());
+	TEST_RUN(&r, "boxrun", "--root", state_root, "--log", log,
+	         "--log-format", "json", "state", "nosuch");
+	test_assert_exit(&r, 1);
+	test_run_free(&r);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, log, &text, NULL), 0);
+	line = json_loads(text, 0, NULL);
+	ck_assert_msg(line, "--log-format json: not JSON: %s", text);
+	ck_assert_str_eq(json_string_value(json_object_get(line, "level")),
+	                 "error");
+	ck_assert_str_eq(json_string_value(json_object_get(line, "msg")),
+	                 "state nosuch: no such container");
+	json_decref(line);
+	free(text);
+	expect_no_state();
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_security_from_the_config),
 	PROGRAM(boxrun_process_settings_take_effect),
@@ -365,6 +606,9 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_lifecycle),
 	PROGRAM(boxrun_one_id_once),
 	PROGRAM(boxrun_names_what_is_wrong),
-	PROGRAM(boxrun_twenty_runs_leave_nothing),
+	PROGRAM(boxrun_two_hundred_runs_leave_nothing),
+	PROGRAM(boxrun_cgroups_path_is_the_callers),
+	PROGRAM(boxrun_devices_and_id_mappings),
+	PROGRAM(boxrun_kill_all_features_and_log),
 	{ 0 },
 };
