@@ -66,6 +66,27 @@ EOF
 	echo "$out"
 }
 
+# The suite's cgroup tests name groups such as /testdir/cgroups-...,
+# which the peers (and the caller-owned parents boxrun leaves, as runc
+# does) leave behind in every hierarchy. What is new at the top of a
+# hierarchy after the run, and empty, is removed again.
+cgroup_tops() {
+	awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts |
+		while read -r mount; do
+			find "$mount" -mindepth 1 -maxdepth 1 -type d 2>/dev/null
+		done | sort
+}
+before=$(mktemp /tmp/boxlab-conformance.XXXXXX)
+cgroup_tops >"$before"
+cleanup() {
+	cgroup_tops | comm -13 "$before" - | while read -r top; do
+		find "$top" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+	rm -f "$before"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 runtimes="boxrun=$boxrun"
 for peer in "$@"; do
 	path=$(command -v "$peer" 2>/dev/null || true)

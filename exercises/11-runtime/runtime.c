@@ -142,13 +142,14 @@ static int mount_one(const char *root, const struct spec_mount *m)
 static int make_node(const char *root, const struct spec_device *d)
 {
 	char path[PATH_MAX * 2], *slash;
-	int fd;
+	int fd, ret;
 
 	snprintf(path, sizeof(path), "%s%s", root, d->path);
 	slash = strrchr(path, '/');
 	*slash = '\0';
-	if (file_mkdirs(AT_FDCWD, path, 0755) < 0)
-		return -errno;
+	ret = file_mkdirs(AT_FDCWD, path, 0755);
+	if (ret < 0)
+		return ret;
 	*slash = '/';
 	unlink(path); /* the spec's node replaces one of the defaults */
 	if (mknod(path, d->type | (d->mode & 07777),
@@ -163,7 +164,10 @@ static int make_node(const char *root, const struct spec_device *d)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	return mount(d->path, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	if (mount(d->path, path, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	/* Neither: say why the node could not be made, not the bind. */
+	return errno == ENOENT ? -EPERM : -errno;
 }
 
 /* The devices every container has, in ROOT/dev, when the spec mounted
@@ -242,7 +246,7 @@ static int set_sysctls(char *const *sysctl, const char **what)
 /* The root: private, a mount point, the spec's mounts, pivot_root. */
 static int enter_root(struct child_ctx *ctx, const char **what)
 {
-	static char mount_what[64];
+	static char mount_what[96];
 	const struct spec *spec = ctx->spec;
 	bool dev_tmpfs = false;
 	size_t i;

@@ -354,10 +354,10 @@ int cgpath_create(const char *path, const struct spec *spec, pid_t child,
 	for (i = 0; ret == 0 && i < h.n; i++) {
 		if (!wanted(&h, i, &system, spec))
 			continue;
-		if (h.v2[i])
-			hand_down(h.mount[i], path);
 		ret = make_dirs(h.mount[i], path, h.cpuset[i] && !h.v2[i],
 		                made[i], sizeof(made[i]));
+		if (ret == 0 && h.v2[i])
+			hand_down(h.mount[i], path);
 		if (ret < 0)
 			snprintf(err->text, sizeof(err->text),
 			         "linux.cgroupsPath: mkdir %.80s%.80s: %s",
