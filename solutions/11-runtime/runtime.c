@@ -703,6 +703,7 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		.setup_child = setup_container,
 	};
 	int pipe_fds[2], ns_fds[16], ret;
+	struct stat st;
 	pid_t child;
 
 	(void)rt;
@@ -716,6 +717,14 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 	else
 		snprintf(ctx.root, sizeof(ctx.root), "%s/%s", c->bundle,
 		         c->spec->root_path);
+	ret = stat(ctx.root, &st) < 0 ? -errno
+	      : S_ISDIR(st.st_mode)   ? 0
+	                              : -ENOTDIR;
+	if (ret < 0) {
+		snprintf(err->text, sizeof(err->text), "root.path %.200s: %s",
+		         ctx.root, strerror(-ret));
+		return ret;
+	}
 	/* 0622 whatever the umask: a process in a user namespace writes
 	 * it as "other" (its directory, 0700, keeps everyone else out). */
 	if (mkfifoat(dir_fd, "exec.fifo", 0622) < 0 ||
