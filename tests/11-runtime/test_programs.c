@@ -205,6 +205,35 @@ START_TEST(boxrun_names_what_is_wrong)
 	BOXRUN(&r, "run", "--bundle", bundle, "bad/id");
 	test_assert_exit(&r, 1);
 	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"nope\"}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "root.path") && strstr(r.err, "/nope: No "
+	                                                          "such file"),
+	              "%s", r.err);
+	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"rootfs\"}, \"linux\": "
+	                     "{\"namespaces\": [{\"type\": \"pids\"}]}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "linux.namespaces[0].type: unknown "
+	                            "namespace type \"pids\""),
+	              "%s", r.err);
+	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"rootfs\"}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "bad/id");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "container ID \"bad/id\""), "%s", r.err);
+	test_run_free(&r);
 	BOXRUN(&r, "start", "nosuch");
 	test_assert_exit(&r, 1);
 	ck_assert_str_eq(r.err, "boxrun: start nosuch: no such container\n");
