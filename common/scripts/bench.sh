@@ -9,7 +9,17 @@
 set -eu
 bin=${1:?usage: bench.sh BIN}
 csv=$(mktemp /tmp/boxlab-bench.XXXXXX)
-trap 'rm -f "$csv"' EXIT INT TERM
+work="" # chapter 08's scratch directory
+
+# One cleanup, on success, failure and Ctrl-C alike, that each section
+# adds its scratch to: INT and TERM only exit, and the exit runs it, once.
+cleanup() {
+	rm -f "$csv"
+	[ -z "$work" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for tool in hyperfine tini; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -45,7 +55,6 @@ row "init -s -- reap 10000 orphans" 10 \
 rootfs=build/rootfs/busybox
 if [ "$(id -u)" -eq 0 ] && [ -d "$rootfs" ]; then
 	work=$(mktemp -d /tmp/boxlab-bench-build.XXXXXX)
-	trap 'rm -f "$csv"; rm -rf "$work"' EXIT INT TERM
 	mkdir "$work/context"
 	printf 'FROM busybox\nRUN mkdir /data\nENV A=1\nRUN echo hi > /data/hi\n' \
 		>"$work/context/Boxfile"
