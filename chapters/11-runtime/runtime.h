@@ -87,6 +87,8 @@ struct runtime_exec {
 	char *const *env;  /* the environment, or NULL: the config's */
 	const char *cwd;   /* or NULL: "/" */
 	bool detach;       /* -d: do not wait for it */
+	bool terminal;     /* -t: a terminal, sent to CONSOLE_FD */
+	int console_fd;    /* with TERMINAL: the --console-socket */
 	pid_t pid;         /* set by runtime_exec(): the new process */
 };
 

@@ -983,7 +983,9 @@ int runtime_exec(const struct runtime *rt, const char *id,
 	 * (ns_identity() of both, per type of ns_types[]) and ns_join()
 	 * them: joining the mount namespace also makes the container's
 	 * root ours. fork(): in the child, chdir to E->cwd (or "/"), take
-	 * E->env if given and execvp(); a child that cannot exec says so
+	 * E->env if given, with E->terminal runtime_send_console() to
+	 * E->console_fd (challenge 11.9; exit 126 if it fails), and
+	 * execvp(); a child that cannot exec says so
 	 * and ends with 127 (not found) or 126 (cmd_exit_exec_failure()). The parent returns 0 at once if
 	 * E->detach, else the child's wait status.
 	 *

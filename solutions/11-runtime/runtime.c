@@ -1227,6 +1227,8 @@ static noreturn void exec_child(const struct runtime_exec *e)
 		_exit(126);
 	if (e->env)
 		environ = (char **)e->env;
+	if (e->terminal && runtime_send_console(e->console_fd) < 0)
+		_exit(126);
 	execvp(e->argv[0], e->argv);
 	/* Nobody else can say why: the child reports, as a shell does. */
 	cmd_exit_exec_failure(e->argv[0], errno);
@@ -1246,7 +1248,9 @@ int runtime_exec(const struct runtime *rt, const char *id,
 	 * (ns_identity() of both, per type of ns_types[]) and ns_join()
 	 * them: joining the mount namespace also makes the container's
 	 * root ours. fork(): in the child, chdir to E->cwd (or "/"), take
-	 * E->env if given and execvp(); a child that cannot exec says so
+	 * E->env if given, with E->terminal runtime_send_console() to
+	 * E->console_fd (challenge 11.9; exit 126 if it fails), and
+	 * execvp(); a child that cannot exec says so
 	 * and ends with 127 (not found) or 126 (cmd_exit_exec_failure()). The parent returns 0 at once if
 	 * E->detach, else the child's wait status.
 	 *
