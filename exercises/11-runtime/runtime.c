@@ -738,7 +738,7 @@ static int check_caps(const struct spec_process *p, struct spec_error *err)
 int runtime_create(const struct runtime *rt, const struct runtime_create *c,
                    struct container_state *ret, struct spec_error *err)
 {
-	struct container_state state = { .status = STATE_CREATED };
+	struct container_state state = { .status = STATE_CREATING };
 	time_t now = time(NULL);
 	int dir_fd, r;
 
@@ -749,26 +749,34 @@ int runtime_create(const struct runtime *rt, const struct runtime_create *c,
 		         c->id);
 		return -EINVAL;
 	}
+	snprintf(state.id, sizeof(state.id), "%s", c->id);
+	snprintf(state.bundle, sizeof(state.bundle), "%s", c->bundle);
+	strftime(state.created, sizeof(state.created), "%Y-%m-%dT%H:%M:%SZ",
+	         gmtime(&now));
+	r = cgpath_resolve(c->spec->cgroups_path, c->id, state.cgroup,
+	                   sizeof(state.cgroup), err);
+	if (r == 0)
+		r = check_caps(&c->spec->process, err);
+	if (r < 0)
+		return r;
 	if (mkdirat(rt->root_fd, c->id, 0700) < 0) {
 		r = -errno;
 		snprintf(err->text, sizeof(err->text), "container %s: %s",
 		         c->id, r == -EEXIST ? "exists" : strerror(-r));
 		return r;
 	}
-	dir_fd = openat(rt->root_fd, c->id, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(state.id, sizeof(state.id), "%s", c->id);
-	snprintf(state.bundle, sizeof(state.bundle), "%s", c->bundle);
-	r = cgpath_resolve(c->spec->cgroups_path, c->id, state.cgroup,
-	                   sizeof(state.cgroup), err);
+	/* A state from the start ("creating", no process yet, the cgroup
+	 * it will have): if this process is killed from here on, `delete
+	 * --force` finds what to remove. */
+	r = state_save(rt->root_fd, &state);
+	dir_fd = r < 0 ? -1
+	               : openat(rt->root_fd, c->id,
+	                        O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r == 0 && dir_fd < 0)
+		r = -errno;
 	if (r == 0)
-		r = check_caps(&c->spec->process, err);
-	if (r < 0) {
-		unlinkat(rt->root_fd, c->id, AT_REMOVEDIR);
-		return r;
-	}
-	strftime(state.created, sizeof(state.created), "%Y-%m-%dT%H:%M:%SZ",
-	         gmtime(&now));
-	r = dir_fd < 0 ? -errno : spawn(rt, c, dir_fd, &state, err);
+		r = spawn(rt, c, dir_fd, &state, err);
+	state.status = STATE_CREATED;
 	if (r == 0)
 		r = state_save(rt->root_fd, &state);
 	if (dir_fd >= 0)
