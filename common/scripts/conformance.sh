@@ -76,7 +76,8 @@ cgroup_tops() {
 			find "$mount" -mindepth 1 -maxdepth 1 -type d 2>/dev/null
 		done | sort
 }
-before=$(mktemp /tmp/boxlab-conformance.XXXXXX)
+mkdir -p "$dir"
+before=$(mktemp "$dir/cgroups-before.XXXXXX")
 cgroup_tops >"$before"
 cleanup() {
 	cgroup_tops | comm -13 "$before" - | while read -r top; do
@@ -110,7 +111,16 @@ for t in $tests; do
 		log=$dir/logs/$name/$file.tap
 		mkdir -p "$dir/logs/$name"
 		status=0
-		(cd "$dir/suite" && RUNTIME=$bin timeout "$timeout" "./$t" >"$log" 2>&1) || status=$?
+		# In a mount namespace of its own, with its bundles in a
+		# TMPDIR of its own: runc, asked by linux_ns_itype to share
+		# "the runtime's" mount namespace, mounts /proc, /dev... into
+		# the bundle there and leaves them; here they go with the
+		# namespace, and the directory with the run.
+		tmp=$dir/tmp/$name
+		mkdir -p "$tmp"
+		(cd "$dir/suite" && TMPDIR=$tmp RUNTIME=$bin timeout "$timeout" \
+			unshare -m --propagation private "./$t" >"$log" 2>&1) || status=$?
+		rm -rf "$tmp"
 		ok=$(grep -c '^ok ' "$log" || true)
 		bad=$(grep -c '^not ok ' "$log" || true)
 		if [ "$status" -eq 0 ] && [ "$bad" -eq 0 ]; then
