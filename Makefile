@@ -191,6 +191,19 @@ $(BUILD)/$(1)/grade/$(2)/run-tests: $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wi
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$(PROGRAM_LIBS) $$(TEST_LIBS)
 endef
 
+# $(call files_with,ID,CH): the solution files of CH that hold exercise ID
+# (its own region or its helpers).
+files_with = $(shell grep -l 'BEGIN EXERCISE $(subst .,\.,$(1))[: ]' $(call solution_sources,$(2)))
+
+# $(call stub_library_rules,ID,CH): build/stub/ID/lib/CH.a, the stubbed
+# build of the files that hold ID and the solutions' objects of the
+# others, which the stub leaves as they are.
+define stub_library_rules
+$(BUILD)/stub/$(1)/lib/$(2).a: $(foreach f,$(call solution_sources,$(2)),$(if $(filter $(f),$(call files_with,$(1),$(2))),$(patsubst solutions/$(2)/%.c,$(BUILD)/stub/$(1)/obj/$(2)/%.o,$(f)),$(patsubst solutions/$(2)/%.c,$(BUILD)/solutions/obj/$(2)/%.o,$(f))))
+	@mkdir -p $$(@D)
+	$$(call say,AR,$$@)$(AR) rcs $$@ $$^
+endef
+
 # $(call stub_sources,ID,CH): the solutions of CH with only ID stubbed,
 # as build/stub/ID/obj/CH/*.c, compiled by the pattern rule above.
 define stub_sources
@@ -225,7 +238,7 @@ $(foreach ch,$(CHAPTERS),\
     $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,$(ctx),$(ch),$(p)))))\
   $(foreach id,$(call exercise_ids,$(ch)),\
     $(eval $(call stub_sources,$(id),$(ch)))\
-    $(eval $(call library_rules,stub/$(id),$(ch)))\
+    $(eval $(call stub_library_rules,$(id),$(ch)))\
     $(eval $(call runner_rules,stub/$(id),$(ch)))\
     $(foreach p,$(call earlier_programs,$(ch)),$(eval $(call earlier_link,stub/$(id),$(ch),$(p))))\
     $(foreach p,$(call programs_of,$(ch)),$(eval $(call program_rules,stub/$(id),$(ch),$(p))))\

@@ -500,10 +500,10 @@ static int cmd_exec(int argc, char **argv)
 		{ "console-socket", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *process_file = NULL, *pid_file = NULL;
+	const char *process_file = NULL, *pid_file = NULL, *console = NULL;
 	struct spec_process process = { 0 };
 	char **env = calloc((size_t)argc + 1, sizeof(char *));
-	struct runtime_exec e = { 0 };
+	struct runtime_exec e = { .console_fd = -1 };
 	struct container_state state;
 	struct spec spec = { 0 };
 	const char *id, *pid_name = NULL;
@@ -519,8 +519,8 @@ static int cmd_exec(int argc, char **argv)
 		case 'e': env[n_env++] = optarg; break;
 		case 'p': process_file = optarg; break;
 		case 'P': pid_file = optarg; break;
-		case 't':
-		case 'C': die("exec: a terminal is not supported yet");
+		case 't': e.terminal = true; break;
+		case 'C': console = optarg; break;
 		default: die_bad_option(opt, argv);
 		}
 	}
@@ -533,6 +533,7 @@ static int cmd_exec(int argc, char **argv)
 		e.argv = process.args;
 		e.env = process.env;
 		e.cwd = process.cwd;
+		e.terminal = e.terminal || process.terminal;
 	} else {
 		e.argv = argv + optind + 1;
 		read_spec(state.bundle, &spec);
@@ -540,6 +541,10 @@ static int cmd_exec(int argc, char **argv)
 		if (!e.cwd)
 			e.cwd = spec.process.cwd;
 	}
+	if (e.terminal && !console)
+		die("exec %s: a terminal needs --console-socket", id);
+	if (e.terminal)
+		e.console_fd = connect_console(console);
 	/* The pid file's directory, opened now: once in the container's
 	 * mount namespace, the host's paths are gone. */
 	pid_dir = pid_file ? open_parent(pid_file, &pid_name) : -1;

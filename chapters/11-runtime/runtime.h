@@ -41,9 +41,11 @@ struct runtime_create {
 };
 
 /* Create container C->id from C->spec: its state directory (-EEXIST if
- * the ID is taken), exec.fifo, the child (new namespaces as the spec
- * says; hostname, mounts, root; then waiting on the fifo), state.json
- * ("created"). On failure nothing of it is left, and ERR says what
+ * the ID is taken) with a state.json "creating" (no process yet: if
+ * create is killed from then on, delete --force cleans up), exec.fifo,
+ * the child (new namespaces as the spec says; hostname, mounts, root;
+ * then waiting on the fifo), state.json "created". On failure nothing of
+ * it is left, and ERR says what
  * failed ("mounts[2]: mount /dev/pts: No such device"). Returns 0 with
  * RET filled in, or -errno. */
 int runtime_create(const struct runtime *rt, const struct runtime_create *c,
@@ -87,6 +89,8 @@ struct runtime_exec {
 	char *const *env;  /* the environment, or NULL: the config's */
 	const char *cwd;   /* or NULL: "/" */
 	bool detach;       /* -d: do not wait for it */
+	bool terminal;     /* -t: a terminal, sent to CONSOLE_FD */
+	int console_fd;    /* with TERMINAL: the --console-socket */
 	pid_t pid;         /* set by runtime_exec(): the new process */
 };
 

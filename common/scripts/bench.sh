@@ -5,11 +5,24 @@
 # work done by the lab's program and by its peer with hyperfine (warm-up
 # runs first, then many runs of each, no shell in between), and reports
 # the median time of one run and the ratio lab/peer: below 1.00 the lab is
-# faster. Speed is measured here, never asserted in a test.
+# faster. Chapter 11 adds the peak memory of a run, and ratios the same
+# way. Speed is measured here, never asserted in a test.
 set -eu
 bin=${1:?usage: bench.sh BIN}
 csv=$(mktemp /tmp/boxlab-bench.XXXXXX)
-trap 'rm -f "$csv"' EXIT INT TERM
+work=""     # chapter 08's scratch directory
+rt_work=""  # chapter 11's: bundle, --root directories, RSS samples
+
+# One cleanup, on success, failure and Ctrl-C alike, that each section
+# adds its scratch to: INT and TERM only exit, and the exit runs it, once.
+cleanup() {
+	[ -z "$rt_work" ] || runtime_cleanup
+	rm -f "$csv"
+	[ -z "$work" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for tool in hyperfine tini; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -45,7 +58,6 @@ row "init -s -- reap 10000 orphans" 10 \
 rootfs=build/rootfs/busybox
 if [ "$(id -u)" -eq 0 ] && [ -d "$rootfs" ]; then
 	work=$(mktemp -d /tmp/boxlab-bench-build.XXXXXX)
-	trap 'rm -f "$csv"; rm -rf "$work"' EXIT INT TERM
 	mkdir "$work/context"
 	printf 'FROM busybox\nRUN mkdir /data\nENV A=1\nRUN echo hi > /data/hi\n' \
 		>"$work/context/Boxfile"
@@ -61,4 +73,272 @@ if [ "$(id -u)" -eq 0 ] && [ -d "$rootfs" ]; then
 		      lab * 1000, peer * 1000, lab / peer }' "$csv"
 else
 	echo "== chapter 08: skipped (needs root and make rootfs)"
+fi
+
+# Chapter 11: boxrun against crun and runc, the runtimes whose command line
+# it has, side by side in one hyperfine run on one busybox bundle: the
+# config.json of `boxrun spec` (six new namespaces, the usual mounts,
+# masked paths) running `true`, with no terminal and an explicit
+# linux.cgroupsPath under /boxlab, so that anything a runtime leaves is
+# visibly the lab's. Each `run` creates, starts, waits for and deletes its
+# container, so fixed IDs serve every run. The floor is the kernel's part
+# of the same work without a runtime: a clone into the same six
+# namespaces, a /proc mount, chroot, exec.
+rt_token=""       # from rt_work's name: in the IDs and the cgroupsPath
+rt_names=""       # the runtimes that are installed and ran once, cleanly
+rt_hierarchies="" # every cgroup and cgroup2 mount point
+rt_had_boxlab=""  # the hierarchies that had a boxlab/ before the bench
+crun_wrap=""      # non-empty: crun must run without the hybrid cgroup2
+
+rt_id() {
+	echo "bench-$rt_token-$1"
+}
+
+# The command line that has runtime NAME do ARGS with its own --root.
+rt_command() {
+	case $1 in
+	boxrun) shift; echo "$bin/boxrun --root $rt_work/boxrun $*" ;;
+	runc) shift; echo "runc --root $rt_work/runc $*" ;;
+	crun) shift; crun_wrapped "crun --root $rt_work/crun $*" ;;
+	esac
+}
+
+# crun 1.8.1 refuses a hybrid layout (v1 controllers, a cgroup2 tree at
+# /sys/fs/cgroup/unified): there it runs in a mount namespace of its own
+# without that cgroup2, and the wrapper's cost is timed on its own.
+crun_wrapped() {
+	if [ -n "$crun_wrap" ]; then
+		echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; $1'"
+	else
+		echo "$1"
+	fi
+}
+
+# The cgroups runtime NAME may have made, in every hierarchy: the
+# config's cgroupsPath, boxrun's own boxlab/boxrun-ID (until it honours
+# cgroupsPath), and a cgroup named after the ID (crun and runc without a
+# cgroupsPath).
+rt_cgroups() {
+	for h in $rt_hierarchies; do
+		echo "$h/boxlab/bench-$rt_token"
+		echo "$h/boxlab/boxrun-$(rt_id "$1")"
+		echo "$h/$(rt_id "$1")"
+	done
+}
+
+# What runtime NAME left behind: its state, its cgroups, a boxlab/ that
+# was not there before and has no cgroup in it. One line each.
+rt_leftovers() {
+	find "$rt_work/$1" -mindepth 1 -maxdepth 1 -printf 'state %p\n' 2>/dev/null
+	for dir in $(rt_cgroups "$1"); do
+		[ ! -d "$dir" ] || echo "cgroup $dir"
+	done
+	for h in $rt_hierarchies; do
+		case " $rt_had_boxlab " in *" $h "*) continue ;; esac
+		[ -d "$h/boxlab" ] || continue
+		[ -n "$(find "$h/boxlab" -mindepth 1 -type d -print -quit)" ] ||
+			echo "empty-parent $h/boxlab"
+	done
+}
+
+# Kill what is left in cgroup DIR (only ever one of this bench's), then
+# remove it; an exiting process holds it for a moment.
+remove_cgroup() {
+	[ -d "$1" ] || return 0
+	while read -r pid; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done 2>/dev/null <"$1/cgroup.procs" || true
+	tries=0
+	while ! rmdir "$1" 2>/dev/null && [ $tries -lt 50 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+}
+
+# Everything of runtime NAME's: its container, its cgroups, the boxlab/
+# it made (rmdir fails, harmlessly, while another cgroup is in it).
+rt_remove() {
+	sh -c "$(rt_command "$1" delete --force "$(rt_id "$1")")" >/dev/null 2>&1 || true
+	for dir in $(rt_cgroups "$1"); do
+		remove_cgroup "$dir"
+	done
+	for h in $rt_hierarchies; do
+		case " $rt_had_boxlab " in *" $h "*) ;; *) rmdir "$h/boxlab" 2>/dev/null || true ;; esac
+	done
+}
+
+runtime_cleanup() {
+	for name in boxrun crun runc; do
+		rt_remove "$name"
+	done
+	rm -rf "$rt_work"
+}
+
+# Run runtime NAME once: it must exit 0; say what it left behind (the
+# bench then removes it, so that the next runtime is judged alone).
+rt_check() {
+	if ! sh -c "$(rt_command "$1" run --bundle "$rt_work/bundle" "$(rt_id "$1")")" \
+		>"$rt_work/out" 2>&1; then
+		echo "  $1: run failed: $(tail -1 "$rt_work/out")"
+		rt_remove "$1"
+		return 1
+	fi
+	rt_leftovers "$1" | awk -v name="$1" '
+		$1 == "empty-parent" { parents++; next }
+		{ other++; if (other <= 2) some = some " " $2 }
+		END {
+			if (!parents && !other)
+				print "  " name " run: exit 0, nothing left behind"
+			if (parents)
+				print "  " name " run: exit 0, leaves the empty boxlab/ above" \
+				      " its cgroupsPath in " parents " hierarchies (removed)"
+			if (other)
+				print "  " name " run: exit 0, leaves " other " thing(s) behind" \
+				      " (removed):" some
+		}'
+	rt_remove "$1"
+}
+
+# The median of the numbers in FILE, one a line.
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 }
+		END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Peak RSS of runtime NAME's `run`, median of 10, in KiB: GNU time's %M,
+# ru_maxrss from wait4(2), the largest resident set of any one process
+# among the runtime and the descendants it waited for.
+rt_rss() {
+	run=$(rt_command "$1" run --bundle "$rt_work/bundle" "$(rt_id "$1")")
+	timed="/usr/bin/time -f %M -a -o $rt_work/rss-$1"
+	case $1 in
+	crun) run=$(crun_wrapped "exec $timed crun --root $rt_work/crun run --bundle $rt_work/bundle $(rt_id crun)") ;;
+	*) run="$timed $run" ;;
+	esac
+	: >"$rt_work/rss-$1"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		sh -c "$run" >/dev/null 2>&1 ||
+			{ echo "bench: $1: run failed while measuring its RSS" >&2; exit 1; }
+	done
+	median "$rt_work/rss-$1"
+}
+
+# The median time of hyperfine command NAME in the CSV, in ms.
+median_ms() {
+	awk -F, -v name="$1" '$1 == name { print $4 * 1000 }' "$csv"
+}
+
+# One row of the table: LABEL, boxrun's value, the peer's, the unit.
+ratio_row() {
+	awk -v label="$1" -v lab="$2" -v peer="$3" -v unit="$4" 'BEGIN {
+		if (unit == "ms")
+			printf "%-32s %9.3f ms %9.3f ms %7.2f\n", label, lab, peer, lab / peer
+		else
+			printf "%-32s %8.1f MiB %8.1f MiB %7.2f\n", label, lab, peer, lab / peer }'
+}
+
+runtime_section() {
+	rt_hierarchies=$(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts)
+	for h in $rt_hierarchies; do
+		[ ! -d "$h/boxlab" ] || rt_had_boxlab="$rt_had_boxlab $h"
+	done
+	rt_work=$(mktemp -d /tmp/boxlab-bench-XXXXXX)
+	rt_token=${rt_work##*-}
+	rootfs_dir=$rt_work/bundle/rootfs
+	if awk '$2 == "/sys/fs/cgroup/unified" && $3 == "cgroup2" { found = 1 }
+		END { exit !found }' /proc/self/mounts; then
+		crun_wrap=yes
+	fi
+	mkdir "$rt_work/bundle"
+	cp -a "$rootfs" "$rootfs_dir"
+	"$bin/boxrun" spec --bundle "$rt_work/bundle"
+	jq --arg cgroup "/boxlab/bench-$rt_token" \
+		'.process.args = ["true"] | .process.terminal = false |
+		 .linux.cgroupsPath = $cgroup' \
+		"$rt_work/bundle/config.json" >"$rt_work/config.json"
+	mv "$rt_work/config.json" "$rt_work/bundle/config.json"
+
+	versions=""
+	for name in crun runc; do
+		if command -v "$name" >/dev/null 2>&1; then
+			versions="$versions, $name $("$name" --version | awk 'NR == 1 { print $3 }')"
+		fi
+	done
+	echo "== chapter 11: boxrun run vs${versions:-, no peer}: busybox true, one bundle" |
+		sed 's/vs, /vs /'
+	for name in boxrun crun runc; do
+		if [ "$name" != boxrun ] && ! command -v "$name" >/dev/null 2>&1; then
+			echo "  $name: not installed (run: sudo make deps), its rows are skipped"
+		elif rt_check "$name"; then
+			rt_names="$rt_names $name"
+		elif [ "$name" = boxrun ]; then
+			echo "bench: chapter 11: boxrun run failed" >&2
+			exit 1
+		else
+			echo "  $name: its rows are skipped"
+		fi
+	done
+
+	# Start to exit: one hyperfine run, each command named.
+	floor="unshare -m -p -n -i -u -C -f --mount-proc=$rootfs_dir/proc chroot $rootfs_dir /bin/true"
+	wrapper="unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; true'"
+	set --
+	for name in $rt_names; do
+		set -- "$@" -n "$name" "$(rt_command "$name" run --bundle "$rt_work/bundle" "$(rt_id "$name")")"
+	done
+	case " $rt_names " in
+	*" crun "*) [ -z "$crun_wrap" ] || set -- "$@" -n wrapper "$wrapper" ;;
+	esac
+	hyperfine --shell=none --style=none --warmup 10 --runs 100 \
+		--export-csv "$csv" "$@" -n floor "$floor" >/dev/null 2>&1 ||
+		{ echo "bench: chapter 11: a command failed" >&2; exit 1; }
+	boxrun_ms=$(median_ms boxrun)
+	for name in $rt_names; do
+		case $name in
+		crun)
+			crun_ms=$(median_ms crun)
+			[ -z "$crun_wrap" ] || crun_ms=$(awk -v c="$crun_ms" \
+				-v w="$(median_ms wrapper)" 'BEGIN { print c - w }')
+			ratio_row "run true, start to exit: crun" "$boxrun_ms" "$crun_ms" ms ;;
+		runc)
+			ratio_row "run true, start to exit: runc" "$boxrun_ms" "$(median_ms runc)" ms ;;
+		esac
+	done
+	ratio_row "run true vs the floor" "$boxrun_ms" "$(median_ms floor)" ms
+
+	# Peak RSS, in MiB.
+	boxrun_kib=$(rt_rss boxrun)
+	for name in $rt_names; do
+		[ "$name" = boxrun ] && continue
+		ratio_row "peak RSS of run: $name" "$(awk -v k="$boxrun_kib" 'BEGIN { print k / 1024 }')" \
+			"$(awk -v k="$(rt_rss "$name")" 'BEGIN { print k / 1024 }')" MiB
+	done
+
+	if [ -n "$crun_wrap" ]; then
+		case " $rt_names " in
+		*" crun "*)
+			awk -v c="$(median_ms crun)" -v w="$(median_ms wrapper)" 'BEGIN {
+				printf "  crun ran as unshare -m sh -c '\''umount /sys/fs/cgroup/unified; crun ...'\''\n"
+				printf "  (crun 1.8.1 refuses this hybrid cgroup layout): %.3f ms measured, minus\n", c
+				printf "  %.3f ms for that wrapper alone (unshare + sh + umount, run as a command\n", w
+				printf "  of its own); its RSS was taken inside the wrapper, of crun alone\n" }' ;;
+		esac
+	fi
+	echo "  floor: $(echo "$floor" | sed "s|$rootfs_dir|ROOTFS|g")"
+	echo "  (the same six namespaces, /proc mounted, chroot, exec: no runtime)"
+	echo "  peak RSS: GNU time's %M (ru_maxrss of wait4), median of 10 runs: the"
+	echo "  largest resident set of any one process among the runtime and the"
+	echo "  children it waited for (boxrun's forked child, runc's re-exec'd runc"
+	echo "  init, the container's true), not their sum"
+}
+
+rootfs=build/rootfs/busybox
+if [ "$(id -u)" -ne 0 ]; then
+	echo "== chapter 11: skipped (needs root)"
+elif [ ! -d "$rootfs" ]; then
+	echo "== chapter 11: skipped (needs make rootfs)"
+elif ! command -v jq >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
+	echo "== chapter 11: skipped (needs jq and GNU time: run sudo make deps)"
+else
+	runtime_section
 fi

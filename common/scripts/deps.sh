@@ -29,6 +29,8 @@ golang-go          builds the OCI runtime-tools suite (make conformance)
 busybox-static     the root filesystem of the container chapters
 tini               the peer miniinit is measured against (make bench)
 hyperfine          times the benchmarks (make bench)
+jq                 edits the benchmark bundle's config.json (make bench)
+time               GNU time: the runtimes' peak RSS (make bench)
 qemu-system-x86    the throwaway guests of make test-vm and make vm
 cpio               packs the guests' initramfs (make test-vm)
 xz-utils           decompresses the guest's kernel (make test-vm)

@@ -657,6 +657,7 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		.setup_child = setup_container,
 	};
 	int pipe_fds[2], ns_fds[16], ret;
+	struct stat st;
 	pid_t child;
 
 	(void)rt;
@@ -670,6 +671,14 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 	else
 		snprintf(ctx.root, sizeof(ctx.root), "%s/%s", c->bundle,
 		         c->spec->root_path);
+	ret = stat(ctx.root, &st) < 0 ? -errno
+	      : S_ISDIR(st.st_mode)   ? 0
+	                              : -ENOTDIR;
+	if (ret < 0) {
+		snprintf(err->text, sizeof(err->text), "root.path %.200s: %s",
+		         ctx.root, strerror(-ret));
+		return ret;
+	}
 	/* 0622 whatever the umask: a process in a user namespace writes
 	 * it as "other" (its directory, 0700, keeps everyone else out). */
 	if (mkfifoat(dir_fd, "exec.fifo", 0622) < 0 ||
@@ -729,7 +738,7 @@ static int check_caps(const struct spec_process *p, struct spec_error *err)
 int runtime_create(const struct runtime *rt, const struct runtime_create *c,
                    struct container_state *ret, struct spec_error *err)
 {
-	struct container_state state = { .status = STATE_CREATED };
+	struct container_state state = { .status = STATE_CREATING };
 	time_t now = time(NULL);
 	int dir_fd, r;
 
@@ -740,26 +749,34 @@ int runtime_create(const struct runtime *rt, const struct runtime_create *c,
 		         c->id);
 		return -EINVAL;
 	}
+	snprintf(state.id, sizeof(state.id), "%s", c->id);
+	snprintf(state.bundle, sizeof(state.bundle), "%s", c->bundle);
+	strftime(state.created, sizeof(state.created), "%Y-%m-%dT%H:%M:%SZ",
+	         gmtime(&now));
+	r = cgpath_resolve(c->spec->cgroups_path, c->id, state.cgroup,
+	                   sizeof(state.cgroup), err);
+	if (r == 0)
+		r = check_caps(&c->spec->process, err);
+	if (r < 0)
+		return r;
 	if (mkdirat(rt->root_fd, c->id, 0700) < 0) {
 		r = -errno;
 		snprintf(err->text, sizeof(err->text), "container %s: %s",
 		         c->id, r == -EEXIST ? "exists" : strerror(-r));
 		return r;
 	}
-	dir_fd = openat(rt->root_fd, c->id, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(state.id, sizeof(state.id), "%s", c->id);
-	snprintf(state.bundle, sizeof(state.bundle), "%s", c->bundle);
-	r = cgpath_resolve(c->spec->cgroups_path, c->id, state.cgroup,
-	                   sizeof(state.cgroup), err);
+	/* A state from the start ("creating", no process yet, the cgroup
+	 * it will have): if this process is killed from here on, `delete
+	 * --force` finds what to remove. */
+	r = state_save(rt->root_fd, &state);
+	dir_fd = r < 0 ? -1
+	               : openat(rt->root_fd, c->id,
+	                        O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r == 0 && dir_fd < 0)
+		r = -errno;
 	if (r == 0)
-		r = check_caps(&c->spec->process, err);
-	if (r < 0) {
-		unlinkat(rt->root_fd, c->id, AT_REMOVEDIR);
-		return r;
-	}
-	strftime(state.created, sizeof(state.created), "%Y-%m-%dT%H:%M:%SZ",
-	         gmtime(&now));
-	r = dir_fd < 0 ? -errno : spawn(rt, c, dir_fd, &state, err);
+		r = spawn(rt, c, dir_fd, &state, err);
+	state.status = STATE_CREATED;
 	if (r == 0)
 		r = state_save(rt->root_fd, &state);
 	if (dir_fd >= 0)
@@ -974,7 +991,9 @@ int runtime_exec(const struct runtime *rt, const char *id,
 	 * (ns_identity() of both, per type of ns_types[]) and ns_join()
 	 * them: joining the mount namespace also makes the container's
 	 * root ours. fork(): in the child, chdir to E->cwd (or "/"), take
-	 * E->env if given and execvp(); a child that cannot exec says so
+	 * E->env if given, with E->terminal runtime_send_console() to
+	 * E->console_fd (challenge 11.9; exit 126 if it fails), and
+	 * execvp(); a child that cannot exec says so
 	 * and ends with 127 (not found) or 126 (cmd_exit_exec_failure()). The parent returns 0 at once if
 	 * E->detach, else the child's wait status.
 	 *

@@ -205,6 +205,35 @@ START_TEST(boxrun_names_what_is_wrong)
 	BOXRUN(&r, "run", "--bundle", bundle, "bad/id");
 	test_assert_exit(&r, 1);
 	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"nope\"}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "root.path") && strstr(r.err, "/nope: No "
+	                                                          "such file"),
+	              "%s", r.err);
+	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"rootfs\"}, \"linux\": "
+	                     "{\"namespaces\": [{\"type\": \"pids\"}]}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "linux.namespaces[0].type: unknown "
+	                            "namespace type \"pids\""),
+	              "%s", r.err);
+	test_run_free(&r);
+	testroot_write(path, "{\"ociVersion\": \"1.0.2\", \"process\": "
+	                     "{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": "
+	                     "{\"uid\": 0, \"gid\": 0}}, "
+	                     "\"root\": {\"path\": \"rootfs\"}}");
+	BOXRUN(&r, "run", "--bundle", bundle, "bad/id");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "container ID \"bad/id\""), "%s", r.err);
+	test_run_free(&r);
 	BOXRUN(&r, "start", "nosuch");
 	test_assert_exit(&r, 1);
 	ck_assert_str_eq(r.err, "boxrun: start nosuch: no such container\n");
@@ -601,6 +630,44 @@ START_TEST(boxrun_kill_all_features_and_log)
 }
 END_TEST
 
+/* boxrun create killed (SIGKILL) half way, in its prestart hook: the
+ * container's process exists and is in its cgroup, and delete --force
+ * removes it, its cgroup and its state. */
+START_TEST(boxrun_killed_create_is_cleaned_by_delete)
+{
+	char *argv[] = { (char *)test_program("boxrun"),
+		         "--root",
+		         state_root,
+		         "create",
+		         "--bundle",
+		         bundle,
+		         "box1",
+		         NULL };
+	struct cg_system system;
+	struct run_result r;
+	struct running create;
+	struct cg cg;
+
+	make_bundle("[\"sleep\", \"1000\"]");
+	config_set("hooks.prestart",
+	           json_pack("[{s:s, s:[s, s, s]}]", "path", "/bin/sh", "args",
+	                     "sh", "-c", "echo in-the-hook >&2; exec sleep 1"));
+	argv[5] = bundle;
+	test_start(argv, &create);
+	test_wait_for_line(create.err_fd, "in-the-hook");
+	ck_assert_int_eq(cg_detect("/proc/self/mounts", "", &system), 0);
+	ck_assert_int_eq(cg_open(&system, "boxrun-box1", &cg), 0);
+	ck_assert_int_eq(kill(create.pid, SIGKILL), 0);
+	test_finish(&create, &r); /* the hook's end closes its stderr */
+	test_run_free(&r);
+	BOXRUN(&r, "delete", "--force", "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	ck_assert_int_eq(cg_open(&system, "boxrun-box1", &cg), -ENOENT);
+	expect_no_state();
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_security_from_the_config),
 	PROGRAM(boxrun_process_settings_take_effect),
@@ -614,5 +681,6 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_cgroups_path_is_the_callers),
 	PROGRAM(boxrun_devices_and_id_mappings),
 	PROGRAM(boxrun_kill_all_features_and_log),
+	PROGRAM(boxrun_killed_create_is_cleaned_by_delete),
 	{ 0 },
 };

@@ -138,6 +138,29 @@ static bool listed(const char *list, const char *path)
 	return false;
 }
 
+static bool descends_from(pid_t pid, pid_t ancestor);
+
+/* Is every process in DIR someone else's, and DIR not empty: a lab
+ * program started outside this run (a container boxrun made for a user
+ * while the tests run) made it, not the test. */
+static bool foreign(const char *dir)
+{
+	char path[PATH_MAX + 16], line[32];
+	bool any = false, ours = false;
+	FILE *procs;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	procs = fopen(path, "re");
+	if (!procs)
+		return false;
+	while (!ours && fgets(line, sizeof(line), procs)) {
+		any = true;
+		ours = descends_from((pid_t)atoi(line), getpid());
+	}
+	fclose(procs);
+	return any && !ours;
+}
+
 const char *cgsweep_new(const char *before, const char *now)
 {
 	static char path[PATH_MAX];
@@ -146,7 +169,7 @@ const char *cgsweep_new(const char *before, const char *now)
 	for (line = now; *line; line = end + 1) {
 		end = strchr(line, '\n');
 		snprintf(path, sizeof(path), "%.*s", (int)(end - line), line);
-		if (!listed(before, path))
+		if (!listed(before, path) && !foreign(path))
 			return path;
 	}
 	return NULL;

@@ -15,7 +15,9 @@ pid_t cgsweep_parent_of(pid_t pid);
 char *cgsweep_list(void);
 
 /* The first line of NOW that is not a whole line of BEFORE (static
- * buffer), or NULL. */
+ * buffer), or NULL. A new group whose processes are all someone else's
+ * (none descends from the caller) is not counted: a lab program run
+ * beside the tests made it. */
 const char *cgsweep_new(const char *before, const char *now);
 
 /* Thaw every group of the lab's (v1 freezer.state, v2 cgroup.freeze): a
