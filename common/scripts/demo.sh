@@ -282,7 +282,11 @@ chapter_11_cleanup() {
 	if [ -n "$image" ]; then
 		podman rm --ignore -f -t 0 "$ctr" >/dev/null 2>&1 || true
 		podman rm --ignore -f -t 0 "$ctr-rm" >/dev/null 2>&1 || true
-		podman rmi --ignore -f "$image" >/dev/null 2>&1 || true
+		# By its label: an import cut short may have stored the image
+		# without its name.
+		podman images -q --filter "label=boxlab.demo=$$" | while read -r i; do
+			podman rmi -f "$i" >/dev/null 2>&1 || true
+		done
 	fi
 	# podman makes libpod_parent/ (and conmon/ in it) in every hierarchy
 	# and never removes them: the deepest first, and only if we made them.
@@ -366,7 +370,7 @@ chapter_11_podman() {
 	limits="--ulimit nofile=$files:$files --ulimit nproc=$procs:$procs"
 	say "podman drives boxrun (podman --runtime): an image from the busybox tree ..."
 	tar -C "$bundle/rootfs" -cf "$dir/busybox.tar" .
-	show podman import -q "$dir/busybox.tar" "$image"
+	show podman import -q --change "LABEL boxlab.demo=$$" "$dir/busybox.tar" "$image"
 	say "... a container that runs once; --network none leaves the host's network alone:"
 	# shellcheck disable=SC2086 # $limits is two options, split on purpose
 	show podman --runtime "$bin/boxrun" run --rm --name "$ctr-rm" --network none $limits "$image" echo hi
