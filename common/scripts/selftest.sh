@@ -75,16 +75,24 @@ vm_solutions_full() {
 }
 
 # Both guests side by side, one CPU each: the tests in a guest run one
-# at a time, so two guests take the time of one.
-vm_both() {
-	VM_CPUS=1 vm_solutions_full v2 >"$log/guest-v2.out" 2>&1 &
+# at a time, so two guests take the time of one. They start in the
+# background once the lab is built and run alongside the host's steps
+# (nothing of theirs touches the host), and vm_both_wait collects them.
+vm_both_start() {
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || return 0
+	(VM_CPUS=1 vm_solutions_full v2 >"$log/guest-v2.out" 2>&1
+	 echo $? >"$log/guest-v2.status") &
 	v2=$!
-	VM_CPUS=1 vm_solutions_full v1 >"$log/guest-v1.out" 2>&1
-	v1_status=$?
-	wait "$v2"
-	v2_status=$?
+	(VM_CPUS=1 vm_solutions_full v1 >"$log/guest-v1.out" 2>&1
+	 echo $? >"$log/guest-v1.status") &
+	v1=$!
+}
+
+vm_both_wait() {
+	wait "$v2" "$v1"
 	cat "$log/guest-v2.out" "$log/guest-v1.out"
-	[ "$v2_status" -eq 0 ] && [ "$v1_status" -eq 0 ]
+	[ "$(cat "$log/guest-v2.status")" -eq 0 ] &&
+		[ "$(cat "$log/guest-v1.status")" -eq 0 ]
 }
 
 vm_step() {
@@ -112,13 +120,15 @@ keeps_student_work() {
 }
 
 # The solutions handed in as a submission, one of them with an unused
-# function: -Werror must not cost the chapter, so full marks.
+# function: -Werror must not cost the chapter, so full marks. Chapter 01
+# is enough (the early-exit submission takes every chapter through make
+# grade).
 warning_submission() {
 	sub=$(mktemp -d) || return 1
 	out=$(mktemp -d) || return 1
 	cp -r solutions/. "$sub"
 	echo 'static int unused_helper(void) { return 0; }' >>"$sub/01-process-tree/proc.c"
-	make -s grade SUBMISSION="$sub" OUT="$out" >/dev/null 2>&1
+	make -s grade SUBMISSION="$sub" OUT="$out" CH=01 >/dev/null 2>&1
 	build/tools/grade --expect full "$out/grade.json"
 	status=$?
 	rm -rf "$sub" "$out"
@@ -159,6 +169,7 @@ early_exit_submission() {
 }
 
 step "build both implementations (-Werror)" make -s -j"$jobs" all
+vm_both_start
 step "common library tests" build/tests/common/run-tests
 step "solutions score full marks" solutions_full
 step "exercises/ is generated from solutions/" make -s exercises-check
@@ -169,7 +180,7 @@ step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
 step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
 step "submissions: stubs that exit 0 score zero, a warning costs nothing" both_submissions
 step "solutions pass under ASan and UBSan" sanitized_solutions
-vm_step "the kernel chapters pass in pure cgroup v2 and v1 guests" vm_both
+vm_step "the kernel chapters pass in pure cgroup v2 and v1 guests" vm_both_wait
 step "no leftovers on the host" common/scripts/leftovers.sh
 
 echo

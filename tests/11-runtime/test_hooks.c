@@ -18,16 +18,22 @@
 
 static char sh[PATH_MAX];
 
-/* A hook: sh -c SCRIPT, with ENV (or none). */
+/* A hook: sh -c SCRIPT, with ENV (or none). Its arguments and a copy of
+ * SCRIPT live in static storage, a slot per hook of the test (each test
+ * is a process of its own). */
 static struct spec_hook hook(const char *script, char **env)
 {
-	char **args = calloc(4, sizeof(char *));
+	static char scripts[4][PATH_MAX * 3], *args[4][4];
+	static int used;
+	int i = used++ % 4;
 
 	snprintf(sh, sizeof(sh), "%s/bin/busybox", testroot_make());
-	args[0] = "sh";
-	args[1] = "-c";
-	args[2] = (char *)script;
-	return (struct spec_hook){ .path = sh, .args = args, .env = env };
+	snprintf(scripts[i], sizeof(scripts[i]), "%s", script);
+	args[i][0] = "sh";
+	args[i][1] = "-c";
+	args[i][2] = scripts[i];
+	args[i][3] = NULL;
+	return (struct spec_hook){ .path = sh, .args = args[i], .env = env };
 }
 
 static struct container_state state(void)
@@ -51,10 +57,10 @@ START_TEST(hooks_get_the_state_in_order)
 	snprintf(dir, sizeof(dir), "%s", test_tmpdir());
 	snprintf(script, sizeof(script), "cat > %s/one; echo one >> %s/order",
 	         dir, dir);
-	hooks[0] = hook(strdup(script), NULL);
+	hooks[0] = hook(script, NULL);
 	snprintf(script, sizeof(script), "echo \"two $GREETING\" >> %s/order",
 	         dir);
-	hooks[1] = hook(strdup(script), env);
+	hooks[1] = hook(script, env);
 	ck_assert_ok(
 	        runtime_run_hooks(hooks, 2, "prestart", &s, "creating", &err),
 	        "runtime_run_hooks");
@@ -89,7 +95,7 @@ START_TEST(hooks_stop_at_the_first_failure)
 	snprintf(dir, sizeof(dir), "%s", test_tmpdir());
 	hooks[0] = hook("exit 3", NULL);
 	snprintf(script, sizeof(script), "touch %s/ran", dir);
-	hooks[1] = hook(strdup(script), NULL);
+	hooks[1] = hook(script, NULL);
 	ck_assert_err(
 	        runtime_run_hooks(hooks, 2, "poststart", &s, "running", &err),
 	        -EIO, "a hook that exits with 3");

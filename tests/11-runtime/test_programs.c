@@ -242,12 +242,20 @@ START_TEST(boxrun_names_what_is_wrong)
 }
 END_TEST
 
+/* Under the sanitizers each run costs several times as much. */
+#ifdef __SANITIZE_ADDRESS__
+#define MANY_RUNS 40
+#else
+#define MANY_RUNS 200
+#endif
+
 /* Two hundred containers in a row: no state, mount, cgroup or process
  * is left (the harness checks the mounts, cgroups and processes). In a
- * qemu guest, where each costs ten times as much, twenty. */
+ * qemu guest, where each costs ten times as much, twenty; under the
+ * sanitizers, forty. */
 START_TEST(boxrun_two_hundred_runs_leave_nothing)
 {
-	int i, runs = getenv("BOXLAB_GUEST") ? 20 : 200;
+	int i, runs = getenv("BOXLAB_GUEST") ? 20 : MANY_RUNS;
 	struct run_result r;
 
 	make_bundle("[\"true\"]");
