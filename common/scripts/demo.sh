@@ -360,6 +360,7 @@ chapter_11_podman() {
 		return
 	fi
 	image=localhost/boxlab-demo-busybox:$$
+	runtime=$(cd "$bin" && pwd)/boxrun # podman wants an absolute path
 	# podman asks for 1048576 open files and its own process keeps at
 	# most 32768 processes; without CAP_SYS_RESOURCE (some VMs run root
 	# without it) a runtime cannot raise a hard limit above what it holds.
@@ -373,10 +374,10 @@ chapter_11_podman() {
 	show podman import -q --change "LABEL boxlab.demo=$$" "$dir/busybox.tar" "$image"
 	say "... a container that runs once; --network none leaves the host's network alone:"
 	# shellcheck disable=SC2086 # $limits is two options, split on purpose
-	show podman --runtime "$bin/boxrun" run --rm --name "$ctr-rm" --network none $limits "$image" echo hi
+	show podman --runtime "$runtime" run --rm --name "$ctr-rm" --network none $limits "$image" echo hi
 	say "... one in the background, a command in it (boxrun exec), stop and rm (boxrun kill, delete):"
 	# shellcheck disable=SC2086
-	podman --runtime "$bin/boxrun" run -d --name "$ctr" --network none $limits "$image" httpd -f -p 8080 -h /etc >/dev/null
+	podman --runtime "$runtime" run -d --name "$ctr" --network none $limits "$image" httpd -f -p 8080 -h /etc >/dev/null
 	show podman ps --filter "name=$ctr" --format "{{.Names}}  {{.Status}}  {{.Command}}"
 	show podman exec "$ctr" ps -o pid,ppid,comm
 	show podman stop -t 1 "$ctr"
