@@ -74,7 +74,33 @@ struct child_ctx {
 	int console_fd;         /* the console socket, or -1 */
 	int *ns_fds;            /* per spec namespace: to join, or -1 */
 	int ready_fd;           /* write end: one byte once set up */
+	int pid_fd;             /* read end: our PID as the host sees it */
+	int pid_write_fd;       /* its write end, the parent's */
+	pid_t host_pid;         /* read from it, for the hooks' state */
 };
+
+/* Run the hooks KIND that belong in the container's namespaces
+ * (createContainer, startContainer) from its own process, with the
+ * state as the runtime's hooks get it. */
+static int container_hooks(const struct child_ctx *ctx,
+                           enum spec_hook_kind kind, const char *status,
+                           const char **what)
+{
+	static struct spec_error err;
+	struct container_state state = { .pid = ctx->host_pid };
+	int ret;
+
+	if (!ctx->spec->n_hooks[kind])
+		return 0;
+	snprintf(state.id, sizeof(state.id), "%s", ctx->id);
+	snprintf(state.bundle, sizeof(state.bundle), "%s", ctx->bundle);
+	ret = runtime_run_hooks(ctx->spec->hooks[kind],
+	                        ctx->spec->n_hooks[kind], spec_hook_names[kind],
+	                        &state, status, &err);
+	if (ret < 0)
+		*what = err.text;
+	return ret;
+}
 
 /* A "cgroup" mount: on a pure cgroup2 host, a cgroup2 of the container's
  * cgroup namespace; elsewhere (v1, hybrid: one hierarchy per controller,
@@ -272,6 +298,11 @@ static int enter_root(struct child_ctx *ctx, const char **what)
 		*what = mount_what;
 		ret = make_node(ctx->root, &spec->devices[i]);
 	}
+	/* The mounts are made, the root is still the runtime's: paths
+	 * resolve as the runtime sees them. */
+	if (ret == 0)
+		ret = container_hooks(ctx, SPEC_HOOK_CREATE_CONTAINER,
+		                      "creating", what);
 	if (ret == 0) {
 		*what = "pivot_root";
 		ret = rootfs_pivot(ctx->root);
@@ -485,6 +516,13 @@ static int setup_container(void *data, const char **what)
 	char fifo[64];
 	int ret, fd;
 
+	/* Our PID as the host sees it, which create wrote before it let
+	 * us go (inside a new PID namespace we are 1). */
+	*what = "read the container's PID";
+	if (read(ctx->pid_fd, &ctx->host_pid, sizeof(ctx->host_pid)) !=
+	    sizeof(ctx->host_pid))
+		return -EPIPE;
+	close(ctx->pid_fd);
 	/* In a new user namespace, with its maps written by now: become
 	 * its root (when it has one), so what is made next is root's. */
 	if ((new_namespaces(ctx->spec) & CLONE_NEWUSER) &&
@@ -532,6 +570,9 @@ static int setup_container(void *data, const char **what)
 	/* FD stays open, close-on-exec: start reads until it closes,
 	 * when the program runs. */
 	close(ctx->fifo_fd);
+	if (ret == 0)
+		ret = container_hooks(ctx, SPEC_HOOK_START_CONTAINER, "created",
+		                      what);
 	/* Last, the user: once it is not root, the process is no longer
 	 * "dumpable" and its /proc/self/fd is root's, so the fifo had to
 	 * be opened first. */
@@ -649,7 +690,11 @@ static int place_child(pid_t child, void *data)
 	struct container_state state = { .pid = child };
 	int ret, kind;
 
-	ret = write_id_maps(ctx->spec, child, ctx->err);
+	ret = write(ctx->pid_write_fd, &child, sizeof(child)) == sizeof(child)
+	              ? 0
+	              : -errno;
+	if (ret == 0)
+		ret = write_id_maps(ctx->spec, child, ctx->err);
 	if (ret == 0)
 		ret = cgpath_create(ctx->cgroup, ctx->spec, child, ctx->err);
 	snprintf(state.id, sizeof(state.id), "%s", ctx->id);
@@ -702,7 +747,7 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		.setup_parent = place_child,
 		.setup_child = setup_container,
 	};
-	int pipe_fds[2], ns_fds[16], ret;
+	int pipe_fds[2], pid_fds[2], ns_fds[16], ret;
 	struct stat st;
 	pid_t child;
 
@@ -733,15 +778,20 @@ static int spawn(const struct runtime *rt, const struct runtime_create *c,
 		return -errno;
 	ctx.ns_fds = ns_fds;
 	ret = open_namespaces(c->spec, ns_fds, err);
-	if (ret < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+	if (ret < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0 ||
+	    pipe2(pid_fds, O_CLOEXEC) < 0) {
 		close_all(ns_fds, c->spec->n_namespaces);
 		close(ctx.fifo_fd);
 		return ret < 0 ? ret : -errno;
 	}
 	ctx.ready_fd = pipe_fds[1];
+	ctx.pid_fd = pid_fds[0];
+	ctx.pid_write_fd = pid_fds[1];
 	child = container_spawn(&cs);
 	close_all(ns_fds, c->spec->n_namespaces);
 	close(pipe_fds[1]);
+	close(pid_fds[0]);
+	close(pid_fds[1]);
 	close(ctx.fifo_fd);
 	ret = child < 0 ? (int)child : wait_ready(pipe_fds[0], child);
 	close(pipe_fds[0]);

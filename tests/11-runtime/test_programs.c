@@ -676,6 +676,59 @@ START_TEST(boxrun_killed_create_is_cleaned_by_delete)
 }
 END_TEST
 
+/* The six hooks, each at its point of the lifecycle, each with the
+ * state on its stdin: the runtime's four in the runtime's mount
+ * namespace, createContainer in the container's before pivot_root (a
+ * host path), startContainer inside the container (its own /bin/sh). */
+START_TEST(boxrun_runs_the_six_hooks_in_order)
+{
+	static const char *const host_kinds[] = { "prestart", "createRuntime",
+		                                  "createContainer",
+		                                  "poststart", "poststop" };
+	char script[PATH_MAX * 2], path[PATH_MAX], *text, expected[512];
+	struct run_result r;
+	json_t *hooks = json_object();
+	size_t i;
+
+	make_bundle("[\"true\"]");
+	config_set("root.readonly", json_false());
+	for (i = 0; i < 5; i++) {
+		snprintf(script, sizeof(script),
+		         "read -r s; echo \"%s $(echo \"$s\" | grep -o "
+		         "'\"status\":\"[a-z]*\"')\" >> %s/order",
+		         host_kinds[i], bundle);
+		json_object_set_new(hooks, host_kinds[i],
+		                    json_pack("[{s:s, s:[s, s, s]}]", "path",
+		                              "/bin/sh", "args", "sh", "-c",
+		                              script));
+	}
+	json_object_set_new(hooks, "startContainer",
+	                    json_pack("[{s:s, s:[s, s, s]}]", "path", "/bin/sh",
+	                              "args", "sh", "-c",
+	                              "cat > /dev/null; echo startContainer "
+	                              "inside > /order"));
+	config_set("hooks", hooks);
+	BOXRUN(&r, "run", "--bundle", bundle, "box1");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	snprintf(path, sizeof(path), "%s/order", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	snprintf(expected, sizeof(expected),
+	         "prestart \"status\":\"creating\"\n"
+	         "createRuntime \"status\":\"creating\"\n"
+	         "createContainer \"status\":\"creating\"\n"
+	         "poststart \"status\":\"running\"\n"
+	         "poststop \"status\":\"stopped\"\n");
+	ck_assert_str_eq(text, expected);
+	free(text);
+	snprintf(path, sizeof(path), "%s/rootfs/order", bundle);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	ck_assert_str_eq(text, "startContainer inside\n");
+	free(text);
+	expect_no_state();
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_security_from_the_config),
 	PROGRAM(boxrun_process_settings_take_effect),
@@ -690,5 +743,6 @@ const struct graded_test programs_tests[] = {
 	PROGRAM(boxrun_devices_and_id_mappings),
 	PROGRAM(boxrun_kill_all_features_and_log),
 	PROGRAM(boxrun_killed_create_is_cleaned_by_delete),
+	PROGRAM(boxrun_runs_the_six_hooks_in_order),
 	{ 0 },
 };
