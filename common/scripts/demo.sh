@@ -263,6 +263,129 @@ chapter_10() {
 	trap - EXIT
 }
 
+# The hard limit of RESOURCE ("Max open files", "Max processes") of this
+# shell, from /proc/self/limits; -1 for unlimited, podman's word for it.
+hard_limit() {
+	awk -v name="$1" 'index($0, name) == 1 {
+		n = split(substr($0, length(name) + 1), f, " ")
+		print (f[2] == "unlimited" ? -1 : f[2])
+	}' /proc/self/limits
+}
+
+# Chapter 11's cleanup, on success, failure and Ctrl-C alike: the
+# containers (boxrun delete --force kills and waits, then removes the
+# cgroup and the state), podman's containers and image, the podman cgroup
+# parents that were not there before, the scratch directory.
+chapter_11_cleanup() {
+	"$bin/boxrun" delete --force "$ctr" >/dev/null 2>&1 || true
+	"$bin/boxrun" delete --force "$ctr-run" >/dev/null 2>&1 || true
+	if [ -n "$image" ]; then
+		podman rm --ignore -f -t 0 "$ctr" >/dev/null 2>&1 || true
+		podman rm --ignore -f -t 0 "$ctr-rm" >/dev/null 2>&1 || true
+		# By its label: an import cut short may have stored the image
+		# without its name.
+		podman images -q --filter "label=boxlab.demo=$$" | while read -r i; do
+			podman rmi -f "$i" >/dev/null 2>&1 || true
+		done
+	fi
+	# podman makes libpod_parent/ (and conmon/ in it) in every hierarchy
+	# and never removes them: the deepest first, and only if we made them.
+	if [ "$podman_parent" = new ]; then
+		for d in /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/libpod_parent/conmon \
+			/sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
+			if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi
+		done
+	fi
+	# boxrun's default root goes with its last container; a command that
+	# failed (a delete above of what was not there) may have made it again.
+	rmdir /run/boxlab/boxrun /run/boxlab 2>/dev/null || true
+	rm -rf "$dir"
+}
+
+chapter_11() {
+	say "== Chapter 11: the runtime (chapters/11-runtime/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	dir=$(mktemp -d /tmp/boxlab-demo-XXXXXX)
+	ctr=boxlab-demo-$$
+	image=""
+	podman_parent=old
+	trap chapter_11_cleanup EXIT
+	trap 'chapter_11_cleanup; trap - EXIT; exit 130' INT TERM HUP
+	bundle="$dir/bundle"
+	mkdir "$bundle"
+	cp -a "$rootfs" "$bundle/rootfs"
+	say "An OCI bundle is a directory: config.json and the root file system. boxrun spec writes runc's default config:"
+	show "$bin/boxrun" spec --bundle "$bundle"
+	show ls "$bundle"
+	say "Without a terminal, and with sleep as the container's program (sed edits config.json):"
+	sed -i 's/"terminal": true/"terminal": false/; s/"args": \[ "sh" \]/"args": [ "sleep", "1000" ]/' "$bundle/config.json"
+	show grep -E '"terminal"|"args"' "$bundle/config.json"
+	say "create builds the container (namespaces, cgroup, mounts, pivot_root) and stops its process just before the program:"
+	show "$bin/boxrun" create --bundle "$bundle" "$ctr"
+	show "$bin/boxrun" state "$ctr"
+	say "It waits on exec.fifo, a named pipe in boxrun's state directory, until start opens the other end:"
+	show ls -l "/run/boxlab/boxrun/$ctr"
+	pid=$("$bin/boxrun" state "$ctr" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+	show ps -o pid,stat,wchan:16,args -p "$pid"
+	say "start: the fifo is gone, the process is sleep now, and PID 1 inside:"
+	show "$bin/boxrun" start "$ctr"
+	show "$bin/boxrun" list
+	show "$bin/boxrun" exec "$ctr" ps -o pid,ppid,comm
+	say "SIGTERM: PID 1 has no handler, and ignores it (chapter 02); delete --force sends SIGKILL, waits, removes the cgroup and the state:"
+	show "$bin/boxrun" kill "$ctr" TERM
+	show "$bin/boxrun" ps "$ctr"
+	show "$bin/boxrun" delete --force "$ctr"
+	say "run is create, start, wait and delete in one; the exit status is the program's:"
+	sed -i 's/"args": \[ "sleep", "1000" \]/"args": [ "sh", "-c", "echo hello from $(hostname), PID $$; exit 3" ]/' "$bundle/config.json"
+	show "$bin/boxrun" run --bundle "$bundle" "$ctr-run" || echo "(exit status $?)"
+	chapter_11_podman
+	chapter_11_cleanup
+	trap - EXIT INT TERM HUP
+}
+
+# podman drives boxrun, when podman is there and works.
+chapter_11_podman() {
+	if ! command -v podman >/dev/null 2>&1; then
+		say "(podman is not installed: its part of the chapter is skipped; sudo make deps installs it)"
+		return
+	fi
+	if ! ls -d /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent >/dev/null 2>&1; then
+		podman_parent=new
+	fi
+	if ! podman info >/dev/null 2>&1; then
+		say "(podman does not work here: its part of the chapter is skipped)"
+		return
+	fi
+	image=localhost/boxlab-demo-busybox:$$
+	runtime=$(cd "$bin" && pwd)/boxrun # podman wants an absolute path
+	# podman asks for 1048576 open files and its own process keeps at
+	# most 32768 processes; without CAP_SYS_RESOURCE (some VMs run root
+	# without it) a runtime cannot raise a hard limit above what it holds.
+	# So: this shell's open files, and at most 32768 processes.
+	files=$(hard_limit 'Max open files')
+	procs=$(hard_limit 'Max processes')
+	if [ "$procs" -lt 0 ] || [ "$procs" -gt 32768 ]; then procs=32768; fi
+	limits="--ulimit nofile=$files:$files --ulimit nproc=$procs:$procs"
+	say "podman drives boxrun (podman --runtime): an image from the busybox tree ..."
+	tar -C "$bundle/rootfs" -cf "$dir/busybox.tar" .
+	show podman import -q --change "LABEL boxlab.demo=$$" "$dir/busybox.tar" "$image"
+	say "... a container that runs once; --network none leaves the host's network alone:"
+	# shellcheck disable=SC2086 # $limits is two options, split on purpose
+	show podman --runtime "$runtime" run --rm --name "$ctr-rm" --network none $limits "$image" echo hi
+	say "... one in the background, a command in it (boxrun exec), stop and rm (boxrun kill, delete):"
+	# shellcheck disable=SC2086
+	podman --runtime "$runtime" run -d --name "$ctr" --network none $limits "$image" httpd -f -p 8080 -h /etc >/dev/null
+	show podman ps --filter "name=$ctr" --format "{{.Names}}  {{.Status}}  {{.Command}}"
+	show podman exec "$ctr" ps -o pid,ppid,comm
+	show podman stop -t 1 "$ctr"
+	show podman rm "$ctr"
+	show podman rmi "$image"
+	image=""
+}
+
 chapter_01
 chapter_02
 chapter_03
@@ -273,3 +396,4 @@ chapter_07
 chapter_08
 chapter_09
 chapter_10
+chapter_11
