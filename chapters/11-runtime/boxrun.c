@@ -64,8 +64,9 @@ static noreturn void usage(int status)
 	       "them\n"
 	       "  kill [--all] ID [SIGNAL]            default SIGTERM\n"
 	       "  delete [--force] ID\n"
-	       "  exec [-d] [--process F] [--pid-file F] [--cwd D] [--env K=V]"
-	       " ID [CMD...]\n"
+	       "  exec [-d] [-t --console-socket S] [--process F] [--pid-file "
+	       "F]"
+	       " [--cwd D] [--env K=V] ID [CMD...]\n"
 	       "  ps ID | pause ID | resume ID | features\n"
 	       "State lives under --root (default %s).\n",
 	       STATE_DEFAULT_ROOT);
@@ -126,7 +127,9 @@ static void read_spec(const char *bundle, struct spec *spec)
 	if (ret < 0)
 		die_errno(ret, "%s", path);
 	if (spec_parse(text, spec, &err) < 0)
-		die("%s: %s", path, err.text);
+		die("%s: %s", path,
+		    strncmp(err.text, "config.json: ", 13) ? err.text
+		                                           : err.text + 13);
 	free(text);
 	for (char **w = spec->warnings; w && *w; w++)
 		warn("warning: %s: %s", path, *w);
@@ -283,11 +286,15 @@ static int cmd_start(int argc, char **argv)
 /* run: create, start, wait, delete; the exit status is the program's. */
 static int cmd_run(int argc, char **argv)
 {
+	bool detach = false;
 	const char *id;
-	int status, ret;
+	int status, ret, i;
 	pid_t pid;
 
-	pid = create(argc, argv, true);
+	for (i = 1; i < argc - 1; i++)
+		detach |=
+		        !strcmp(argv[i], "-d") || !strcmp(argv[i], "--detach");
+	pid = create(argc, argv, !detach);
 	id = argv[argc - 1];
 	ret = runtime_start(&rt, id);
 	if (ret < 0) {
@@ -295,6 +302,8 @@ static int cmd_run(int argc, char **argv)
 		check(ret, "start", id);
 	}
 	after_hooks_of(id, SPEC_HOOK_POSTSTART, "running");
+	if (detach)
+		return EXIT_SUCCESS; /* it runs on; delete removes it */
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "wait for %s", id);
@@ -501,7 +510,7 @@ static int cmd_exec(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *process_file = NULL, *pid_file = NULL, *console = NULL;
-	struct spec_process process = { 0 };
+	struct spec_process process = { 0 }, saved;
 	char **env = calloc((size_t)argc + 1, sizeof(char *));
 	struct runtime_exec e = { .console_fd = -1 };
 	struct container_state state;
@@ -528,19 +537,25 @@ static int cmd_exec(int argc, char **argv)
 		die_usage("exec needs a container ID and a command");
 	id = argv[optind];
 	check(state_load(rt.root_fd, id, &state), "exec", id);
+	/* The process becomes what the config says (user, capabilities,
+	 * no_new_privs, the container's seccomp filter), as runc's exec
+	 * does: a --process file replaces the config's process. */
+	read_spec(state.bundle, &spec);
 	if (process_file) {
 		read_process(process_file, &process);
+		saved = spec.process;
+		spec.process = process;
 		e.argv = process.args;
-		e.env = process.env;
-		e.cwd = process.cwd;
 		e.terminal = e.terminal || process.terminal;
 	} else {
+		saved = spec.process;
 		e.argv = argv + optind + 1;
-		read_spec(state.bundle, &spec);
-		e.env = n_env ? env : spec.process.env;
-		if (!e.cwd)
-			e.cwd = spec.process.cwd;
+		if (n_env)
+			spec.process.env = env;
+		if (e.cwd)
+			spec.process.cwd = (char *)e.cwd;
 	}
+	e.spec = &spec;
 	if (e.terminal && !console)
 		die("exec %s: a terminal needs --console-socket", id);
 	if (e.terminal)
@@ -557,6 +572,7 @@ static int cmd_exec(int argc, char **argv)
 	}
 	if (pid_dir >= 0)
 		close(pid_dir);
+	spec.process = saved; /* what spec_free() frees */
 	spec_free(&spec);
 	spec_process_free(&process);
 	free(env);
@@ -652,6 +668,15 @@ static int cmd_features(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* The host is left as it was: the default root goes with its last
+ * container (rmdir fails, harmlessly, while one is left), also when a
+ * command fails (die() exits through here). */
+static void remove_default_root(void)
+{
+	if (rmdir(STATE_DEFAULT_ROOT) == 0)
+		rmdir("/run/boxlab");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -716,11 +741,9 @@ int main(int argc, char **argv)
 	argv += optind;
 	argc -= optind;
 	optind = 0;
+	if (!strcmp(root, STATE_DEFAULT_ROOT))
+		atexit(remove_default_root);
 	ret = commands[i].run(argc, argv);
 	runtime_close(&rt);
-	/* The host is left as it was: the default root goes with its last
-	 * container (rmdir fails, harmlessly, while one is left). */
-	if (!strcmp(root, STATE_DEFAULT_ROOT) && rmdir(root) == 0)
-		rmdir("/run/boxlab");
 	return ret;
 }

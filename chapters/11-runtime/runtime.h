@@ -85,13 +85,15 @@ int runtime_delete(const struct runtime *rt, const char *id, bool force);
 
 /* What `boxrun exec` runs in a container. */
 struct runtime_exec {
-	char *const *argv; /* argv[0] looked up in the container's PATH */
-	char *const *env;  /* the environment, or NULL: the config's */
-	const char *cwd;   /* or NULL: "/" */
-	bool detach;       /* -d: do not wait for it */
-	bool terminal;     /* -t: a terminal, sent to CONSOLE_FD */
-	int console_fd;    /* with TERMINAL: the --console-socket */
-	pid_t pid;         /* set by runtime_exec(): the new process */
+	char *const *argv;       /* argv[0] looked up in the container's PATH */
+	char *const *env;        /* the environment, or NULL: the config's */
+	const char *cwd;         /* or NULL: "/" */
+	bool detach;             /* -d: do not wait for it */
+	bool terminal;           /* -t: a terminal, sent to CONSOLE_FD */
+	int console_fd;          /* with TERMINAL: the --console-socket */
+	const struct spec *spec; /* the process to become (its user,
+	                          * capabilities, seccomp...), or NULL */
+	pid_t pid;               /* set by runtime_exec(): the new process */
 };
 
 /* Run E in running container ID, the way `docker exec` does: enter the
@@ -105,6 +107,14 @@ struct runtime_exec {
  * namespaces: it should exit. */
 int runtime_exec(const struct runtime *rt, const char *id,
                  struct runtime_exec *e);
+
+/* In the container, last before exec: become SPEC's process, in a
+ * runtime's order: oomScoreAdj, rlimits, directory; the seccomp filter
+ * (before no_new_privs if that is not set); the user, keeping the
+ * capabilities through setuid(2); the capabilities (chapter 10);
+ * no_new_privs; the filter (with no_new_privs); the environment.
+ * Returns 0, or -errno with *WHAT naming the step. */
+int runtime_become_process(const struct spec *spec, const char **what);
 
 /* The status of STATE now (state_refresh(), with "paused" when the
  * container's cgroup is frozen). */

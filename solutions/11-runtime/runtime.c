@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -377,7 +378,7 @@ static int load_filter(scmp_filter_ctx *filter)
  * capabilities (chapter 10); no_new_privs; the filter (now, with
  * no_new_privs: the fewest of our own calls left to allow); its
  * environment. Then the caller execs. */
-static int become_process(const struct spec *spec, const char **what)
+int runtime_become_process(const struct spec *spec, const char **what)
 {
 	static char why[256];
 	const struct spec_process *p = &spec->process;
@@ -509,6 +510,40 @@ int runtime_send_console(int socket_fd)
 
 static uint64_t new_namespaces(const struct spec *spec);
 
+/* Bind the terminal on our stdin over /dev/console, made as an empty
+ * file first if the root has none. */
+static int bind_console(const char **what)
+{
+	const char *tty = ttyname(STDIN_FILENO);
+	int fd;
+
+	*what = "bind the terminal to /dev/console";
+	if (!tty)
+		return -errno;
+	fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	return mount(tty, "/dev/console", NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
+/* A new network namespace has only lo, and down: up it goes, as every
+ * runtime does (127.0.0.1 is expected to work in any container). */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (ret == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* In the child: everything, then "ready", then wait for start. */
 static int setup_container(void *data, const char **what)
 {
@@ -552,6 +587,19 @@ static int setup_container(void *data, const char **what)
 		*what = "send the terminal to the console socket";
 		ret = runtime_send_console(ctx->console_fd);
 		close(ctx->console_fd);
+		/* And it is the container's /dev/console, as runc does. */
+		if (ret == 0)
+			ret = bind_console(what);
+	}
+	if (ret == 0 && (new_namespaces(ctx->spec) & CLONE_NEWNET)) {
+		*what = "bring up lo";
+		ret = loopback_up();
+	}
+	/* The directory the program starts in must be there: found now,
+	 * create fails, not the program after start. */
+	if (ret == 0 && access(ctx->spec->process.cwd, F_OK) < 0) {
+		ret = -errno;
+		*what = "process.cwd";
 	}
 	if (ret < 0)
 		return ret;
@@ -576,7 +624,7 @@ static int setup_container(void *data, const char **what)
 	/* Last, the user: once it is not root, the process is no longer
 	 * "dumpable" and its /proc/self/fd is root's, so the fifo had to
 	 * be opened first. */
-	return ret < 0 ? ret : become_process(ctx->spec, what);
+	return ret < 0 ? ret : runtime_become_process(ctx->spec, what);
 }
 
 /* The CLONE_NEW* flags of the namespaces the spec wants new. */
@@ -1281,12 +1329,20 @@ static noreturn void exec_child(const struct runtime_exec *e)
 {
 	extern char **environ;
 
-	if (chdir(e->cwd ? e->cwd : "/") < 0)
-		_exit(126);
-	if (e->env)
-		environ = (char **)e->env;
+	const char *what = "";
+
 	if (e->terminal && runtime_send_console(e->console_fd) < 0)
 		_exit(126);
+	int ret = e->spec ? runtime_become_process(e->spec, &what) : 0;
+
+	if (ret < 0) {
+		fprintf(stderr, "boxrun: exec: %s: %s\n", what, strerror(-ret));
+		_exit(126);
+	}
+	if (!e->spec && chdir(e->cwd ? e->cwd : "/") < 0)
+		_exit(126);
+	if (!e->spec && e->env)
+		environ = (char **)e->env;
 	execvp(e->argv[0], e->argv);
 	/* Nobody else can say why: the child reports, as a shell does. */
 	cmd_exit_exec_failure(e->argv[0], errno);
@@ -1305,10 +1361,13 @@ int runtime_exec(const struct runtime *rt, const char *id,
 	 * namespace types in which the container's process is elsewhere
 	 * (ns_identity() of both, per type of ns_types[]) and ns_join()
 	 * them: joining the mount namespace also makes the container's
-	 * root ours. fork(): in the child, chdir to E->cwd (or "/"), take
-	 * E->env if given, with E->terminal runtime_send_console() to
-	 * E->console_fd (challenge 11.9; exit 126 if it fails), and
-	 * execvp(); a child that cannot exec says so
+	 * root ours. fork(): in the child, with E->terminal
+	 * runtime_send_console() to E->console_fd (challenge 11.9); then
+	 * with E->spec take its process settings (user, capabilities,
+	 * no_new_privs, seccomp, directory, environment:
+	 * runtime_become_process(), what create's child does), else chdir
+	 * to E->cwd (or "/") and take E->env if given (exit 126 if any of
+	 * it fails); execvp(); a child that cannot exec says so
 	 * and ends with 127 (not found) or 126 (cmd_exit_exec_failure()). The parent returns 0 at once if
 	 * E->detach, else the child's wait status.
 	 *

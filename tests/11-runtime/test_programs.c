@@ -198,7 +198,7 @@ START_TEST(boxrun_names_what_is_wrong)
 	testroot_write(path, "{not json");
 	BOXRUN(&r, "run", "--bundle", bundle, "box1");
 	test_assert_exit(&r, 1);
-	ck_assert_msg(strstr(r.err, "config.json: config.json: not JSON: "
+	ck_assert_msg(strstr(r.err, "/config.json: not JSON: "
 	                            "line 1"),
 	              "%s", r.err);
 	test_run_free(&r);
