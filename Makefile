@@ -43,7 +43,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries the programs link; every chapter adds its own as it arrives.
-PROGRAM_PKGS := libcap libarchive libcrypto jansson libmnl libnftables libseccomp
+PROGRAM_PKGS := libcap libarchive libcrypto jansson libmnl libnftables libseccomp libmicrohttpd libcurl
 TEST_PKGS := check jansson
 
 # pkg-config runs once, on first use (after `make deps` has run); a

@@ -26,6 +26,8 @@ crun               the peer boxrun is measured against (ch 11)
 runc               the other peer (ch 11)
 podman             a real client of boxrun (ch 11)
 golang-go          builds the OCI runtime-tools suite (make conformance)
+libmicrohttpd-dev  boxd's HTTP server, with connection upgrade (ch 12)
+libcurl4-openssl-dev  box's HTTP client over a unix socket (ch 12)
 busybox-static     the root filesystem of the container chapters
 tini               the peer miniinit is measured against (make bench)
 hyperfine          times the benchmarks (make bench)

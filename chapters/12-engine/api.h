@@ -1,0 +1,63 @@
+/* api.h - the Engine API's shape: versioned paths, routes, JSON errors.
+ *
+ * The docker CLI and the lab's own `box` talk to boxd in HTTP/1.1 over a
+ * unix socket, Docker's Engine API (moby's api/swagger.yaml). Every path
+ * may start with a version, "/v1.50/containers/json"; without one the
+ * newest is meant. A client first asks GET /_ping, whose API-Version
+ * header says the newest the daemon speaks, and from then on uses the
+ * lower of that and its own. A daemon refuses a version older than its
+ * minimum (1.24 here) or newer than its own (1.50).
+ *
+ * A request is dispatched on its method and the rest of its path, matched
+ * against patterns with placeholders: "/containers/{id}/json". An error
+ * is a status and a JSON body {"message": "..."}: the CLI prints the
+ * message as "Error response from daemon: ...".
+ *
+ * Functions return 0 or -errno and never print.
+ */
+#ifndef BOXLAB_API_H
+#define BOXLAB_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define API_VERSION     "1.50" /* the newest this daemon speaks */
+#define API_MIN_VERSION "1.24" /* the oldest it accepts */
+
+/* An API version, "1.50": major 1, minor 50. */
+struct api_version {
+	unsigned int major, minor;
+};
+
+/* Split PATH ("/v1.50/containers/json", "/_ping") into its version and
+ * the rest: *RET_VERSION (the newest, API_VERSION, when PATH has none)
+ * and *RET_REST pointing into PATH ("/containers/json"). The version is
+ * "v", digits, ".", digits, then "/" or the end ("/v1.50" is "/").
+ * Returns 0, or -EINVAL for a path that is not absolute, or whose first
+ * segment starts with "v" and a digit but is not a version ("/v1", "/v1.x",
+ * "/v1.50x/..."). */
+int api_split_version(const char *path, struct api_version *ret_version,
+                      const char **ret_rest);
+
+/* Compare two versions: <0, 0 or >0, as strcmp(3). */
+int api_version_cmp(struct api_version a, struct api_version b);
+
+/* The most placeholders a pattern has, and the longest value of one. */
+#define API_MAX_ARGS 4
+#define API_ARG_MAX  256
+
+/* Does PATH (without its version, "/containers/web/json") match PATTERN
+ * ("/containers/{id}/json")? Segment by segment: a literal segment must
+ * be equal, a "{name}" one takes any non-empty segment, whose text goes
+ * into ARGS[0], ARGS[1]... in order; the number of segments must be the
+ * same ("/containers/web" does not match "/containers/{id}/json"). A
+ * value longer than API_ARG_MAX - 1 does not match. Returns the number
+ * of placeholders filled (0 or more) on a match, -1 if it does not. */
+int api_match(const char *pattern, const char *path,
+              char args[API_MAX_ARGS][API_ARG_MAX]);
+
+/* The body of an error: {"message": MESSAGE} as JSON text (jansson does
+ * the escaping), malloc'd; NULL if out of memory. */
+char *api_error_body(const char *message);
+
+#endif
