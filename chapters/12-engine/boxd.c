@@ -10,11 +10,13 @@
  * libmicrohttpd's, JSON jansson's. Each request is logged on stderr, one
  * line: method, path, status.
  *
- * Being built: /_ping, /version, /info and /images/json answer; every
- * other endpoint answers 501 with a JSON message naming it.
+ * The modules and their handlers are in engine.h; this file is the HTTP
+ * side. An endpoint no module has answers 501 with a JSON message naming
+ * it.
  */
 #include "api.h"
 #include "die.h"
+#include "engine.h"
 #include "file.h"
 #include "store.h"
 
@@ -32,18 +34,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #define BOXD_VERSION "0.12.0"
 #define DEFAULT_HOST "unix:///run/boxlab/boxd.sock"
-
-static struct {
-	const char *root;      /* --root: the image and container store */
-	const char *exec_root; /* --exec-root: runtime state */
-	bool debug;
-	struct store store;
-} boxd = { .root = "/var/lib/boxlab", .exec_root = "/run/boxlab" };
 
 static noreturn void usage(int status)
 {
@@ -56,225 +50,43 @@ static noreturn void usage(int status)
 	       "  -H unix://PATH   the socket (default %s)\n"
 	       "  --group NAME     the socket's group (default root; mode "
 	       "0660)\n",
-	       API_VERSION, API_MIN_VERSION, boxd.root, boxd.exec_root,
+	       API_VERSION, API_MIN_VERSION, engine.root, engine.exec_root,
 	       DEFAULT_HOST);
 	exit(status);
 }
 
-/* --- responses ------------------------------------------------------------ */
-
-/* What a handler answers: a status and a body it malloc'd (or NULL). */
-struct reply {
-	unsigned int status;
-	char *body;
-	const char *type; /* Content-Type; "application/json" if NULL */
-};
-
-static struct reply json_reply(unsigned int status, json_t *doc)
-{
-	struct reply r = { status, doc ? json_dumps(doc, JSON_COMPACT) : NULL,
-		           NULL };
-
-	json_decref(doc);
-	if (!r.body)
-		r = (struct reply){ 500, api_error_body("out of memory"),
-			            NULL };
-	return r;
-}
-
-static struct reply error_reply(unsigned int status, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static struct reply error_reply(unsigned int status, const char *fmt, ...)
-{
-	char message[512];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(message, sizeof(message), fmt, args);
-	va_end(args);
-	return (struct reply){ status, api_error_body(message), NULL };
-}
-
-/* --- handlers ------------------------------------------------------------- */
-
-struct request {
-	const char *method;
-	const char *path; /* without the version */
-	struct api_version version;
-	char args[API_MAX_ARGS][API_ARG_MAX];
-	const char *body;
-	size_t body_len;
-	struct MHD_Connection *connection;
-};
-
-/* GET or HEAD /_ping: "OK", and in the headers what the client needs to
- * know before anything else (added in answer()). */
-static struct reply handle_ping(struct request *req)
-{
-	(void)req;
-	return (struct reply){ 200, strdup("OK"), "text/plain; charset=utf-8" };
-}
-
-/* GET /version: what `docker version` shows under "Server". */
-static struct reply handle_version(struct request *req)
-{
-	struct utsname u;
-
-	(void)req;
-	uname(&u);
-	return json_reply(
-	        200,
-	        json_pack("{s:{s:s}, s:[{s:s, s:s, s:{s:s, s:s, s:s, s:s}}],"
-	                  " s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	                  "Platform", "Name", "boxlab engine", "Components",
-	                  "Name", "Engine", "Version", BOXD_VERSION, "Details",
-	                  "ApiVersion", API_VERSION, "MinAPIVersion",
-	                  API_MIN_VERSION, "Os", "linux", "Arch", "amd64",
-	                  "Version", BOXD_VERSION, "ApiVersion", API_VERSION,
-	                  "MinAPIVersion", API_MIN_VERSION, "GitCommit",
-	                  "boxlab", "GoVersion", "C (no Go)", "Os", "linux",
-	                  "Arch", "amd64", "KernelVersion", u.release,
-	                  "BuildTime", __DATE__ " " __TIME__));
-}
-
-static int count_tag(const char *ref, const struct digest *id, void *data)
-{
-	(void)ref;
-	(void)id;
-	(*(int *)data)++;
-	return 0;
-}
-
-/* GET /info: the daemon and its machine, for `docker info`. */
-static struct reply handle_info(struct request *req)
-{
-	struct utsname u;
-	char host[256] = "";
-	int images = 0;
-
-	(void)req;
-	uname(&u);
-	gethostname(host, sizeof(host) - 1);
-	store_each_tag(&boxd.store, count_tag, &images);
-	return json_reply(
-	        200, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s, s:s,"
-	                       " s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:b,"
-	                       " s:s, s:s, s:[[ss]], s:{}, s:[]}",
-	                       "ID", "boxlab", "Containers", 0,
-	                       "ContainersRunning", 0, "ContainersPaused", 0,
-	                       "ContainersStopped", 0, "Images", images,
-	                       "Driver", "overlay2", "DockerRootDir", boxd.root,
-	                       "KernelVersion", u.release, "OperatingSystem",
-	                       "boxlab", "OSType", "linux", "Architecture",
-	                       u.machine, "Name", host, "NCPU",
-	                       (int)sysconf(_SC_NPROCESSORS_ONLN), "MemTotal",
-	                       (json_int_t)sysconf(_SC_PHYS_PAGES) *
-	                               (json_int_t)sysconf(_SC_PAGESIZE),
-	                       "ServerVersion", BOXD_VERSION, "CgroupDriver",
-	                       "cgroupfs", "Debug", boxd.debug, "LoggingDriver",
-	                       "json-file", "DefaultRuntime", "boxrun",
-	                       "DriverStatus", "Backing Filesystem", "overlay",
-	                       "Runtimes", "Warnings"));
-}
-
-struct image_list {
-	json_t *list;
-};
-
-/* One tag of the store as an entry of GET /images/json (the tags of one
- * image are gathered into one entry). */
-static int add_image(const char *ref, const struct digest *id, void *data)
-{
-	struct image_list *images = data;
-	struct store_layer *layers = NULL;
-	json_t *entry = NULL, *config;
-	char *text = NULL;
-	size_t i, n = 0;
-	json_int_t size = 0;
-
-	for (i = 0; i < json_array_size(images->list); i++) {
-		json_t *e = json_array_get(images->list, i);
-
-		if (!strcmp(json_string_value(json_object_get(e, "Id")),
-		            id->text))
-			entry = e;
-	}
-	if (entry) {
-		json_array_append_new(json_object_get(entry, "RepoTags"),
-		                      json_string(ref));
-		return 0;
-	}
-	if (store_image_get(&boxd.store, id, &text, NULL) < 0)
-		return 0;
-	config = json_loads(text, 0, NULL);
-	if (store_image_layers(&boxd.store, text, &layers, &n) == 0)
-		for (i = 0; i < n; i++)
-			size += layers[i].size;
-	json_array_append_new(
-	        images->list,
-	        json_pack("{s:s, s:s, s:[s], s:[], s:I, s:I, s:I, s:i, s:{}}",
-	                  "Id", id->text, "ParentId", "", "RepoTags", ref,
-	                  "RepoDigests", "Created", (json_int_t)0, "Size", size,
-	                  "SharedSize", (json_int_t)-1, "Containers", -1,
-	                  "Labels"));
-	json_decref(config);
-	free(layers);
-	free(text);
-	return 0;
-}
-
-/* GET /images/json: `docker images`. */
-static struct reply handle_images(struct request *req)
-{
-	struct image_list images = { json_array() };
-
-	(void)req;
-	store_each_tag(&boxd.store, add_image, &images);
-	return json_reply(200, images.list);
-}
-
 /* --- the router ----------------------------------------------------------- */
 
-static const struct route {
-	const char *method;
-	const char *pattern;
-	struct reply (*handle)(struct request *req);
-} routes[] = {
-	{ "GET", "/_ping", handle_ping },
-	{ "HEAD", "/_ping", handle_ping },
-	{ "GET", "/version", handle_version },
-	{ "GET", "/info", handle_info },
-	{ "GET", "/images/json", handle_images },
-};
+static const struct route *const tables[] = { system_routes, image_routes,
+	                                      container_routes, NULL };
 
 static struct reply dispatch(struct request *req, const char *url)
 {
 	static const struct api_version oldest = { 1, 24 }, newest = { 1, 50 };
-	size_t i;
+	const struct route *const *t, *r;
 
 	if (api_split_version(url, &req->version, &req->path) < 0)
-		return error_reply(400, "%s: not a valid API path", url);
+		return engine_error(400, "%s: not a valid API path", url);
 	if (api_version_cmp(req->version, oldest) < 0)
-		return error_reply(
-		        400,
-		        "client version %u.%u is too old. Minimum "
-		        "supported API version is %s, please upgrade "
-		        "your client to a newer version",
-		        req->version.major, req->version.minor,
-		        API_MIN_VERSION);
+		return engine_error(400,
+		                    "client version %u.%u is too old. Minimum "
+		                    "supported API version is %s, please "
+		                    "upgrade your client to a newer version",
+		                    req->version.major, req->version.minor,
+		                    API_MIN_VERSION);
 	if (api_version_cmp(req->version, newest) > 0)
-		return error_reply(400,
-		                   "client version %u.%u is too new. Maximum "
-		                   "supported API version is %s",
-		                   req->version.major, req->version.minor,
-		                   API_VERSION);
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (!strcmp(routes[i].method, req->method) &&
-		    api_match(routes[i].pattern, req->path, req->args) >= 0)
-			return routes[i].handle(req);
-	return error_reply(501, "boxd: %s %s is not implemented", req->method,
-	                   req->path);
+		return engine_error(400,
+		                    "client version %u.%u is too new. Maximum "
+		                    "supported API version is %s",
+		                    req->version.major, req->version.minor,
+		                    API_VERSION);
+	for (t = tables; *t; t++)
+		for (r = *t; r->method; r++)
+			if (!strcmp(r->method, req->method) &&
+			    api_match(r->pattern, req->path, req->args) >= 0)
+				return r->handle(req);
+	return engine_error(501, "boxd: %s %s is not implemented", req->method,
+	                    req->path);
 }
 
 /* --- HTTP ----------------------------------------------------------------- */
@@ -285,7 +97,73 @@ struct upload {
 	size_t len;
 };
 
-#define MAX_BODY (64u << 20)
+#define MAX_BODY (1024u << 20) /* a build context, an image to load */
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+	struct request *req = cls;
+
+	(void)kind;
+	if (req->n_query < sizeof(req->query) / sizeof(req->query[0])) {
+		req->query[req->n_query][0] = key;
+		req->query[req->n_query++][1] = value;
+	}
+	return MHD_YES;
+}
+
+/* The chunks of a streamed reply, through the handler's function. */
+static ssize_t stream_chunk(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct reply *r = cls;
+	ssize_t n;
+
+	(void)pos;
+	n = r->stream(r->data, buf, max);
+	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
+static void stream_done(void *cls)
+{
+	struct reply *r = cls;
+
+	if (r->free)
+		r->free(r->data);
+	free(r);
+}
+
+/* After "101 UPGRADED": the handler's function has the raw socket. */
+static void upgraded(void *cls, struct MHD_Connection *connection,
+                     void *req_cls, const char *extra_in, size_t extra_in_size,
+                     MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	struct reply *r = cls;
+
+	(void)connection;
+	(void)req_cls;
+	r->upgrade(r->data, sock, extra_in, extra_in_size);
+	if (r->free)
+		r->free(r->data);
+	free(r);
+	MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+static struct MHD_Response *make_response(struct reply *r)
+{
+	struct reply *copy;
+
+	if (!r->stream && !r->upgrade)
+		return MHD_create_response_from_buffer(strlen(r->body), r->body,
+		                                       MHD_RESPMEM_MUST_FREE);
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return NULL;
+	*copy = *r;
+	if (r->upgrade)
+		return MHD_create_response_for_upgrade(upgraded, copy);
+	return MHD_create_response_from_callback(
+	        MHD_SIZE_UNKNOWN, 64 * 1024, stream_chunk, copy, stream_done);
+}
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *connection,
                               const char *url, const char *method,
@@ -293,7 +171,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection,
                               size_t *data_size, void **state)
 {
 	struct upload *up = *state;
-	struct request req = { .method = method, .connection = connection };
+	struct request req = { .method = method };
 	struct MHD_Response *response;
 	struct reply r;
 	enum MHD_Result ret;
@@ -321,11 +199,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection,
 	}
 	req.body = up->data;
 	req.body_len = up->len;
+	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, add_query,
+	                          &req);
 	r = dispatch(&req, url);
-	if (!r.body)
-		r = error_reply(500, "out of memory");
-	response = MHD_create_response_from_buffer(strlen(r.body), r.body,
-	                                           MHD_RESPMEM_MUST_FREE);
+	if (!r.body && !r.stream && !r.upgrade)
+		r = engine_error(500, "out of memory");
+	response = make_response(&r);
 	if (!response)
 		return MHD_NO;
 	MHD_add_response_header(response, "Content-Type",
@@ -333,7 +212,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection,
 	MHD_add_response_header(response, "Api-Version", API_VERSION);
 	MHD_add_response_header(response, "Server",
 	                        "boxd/" BOXD_VERSION " (linux)");
-	if (!strcmp(req.path ? req.path : "", "/_ping")) {
+	if (r.upgrade) {
+		MHD_add_response_header(response, "Upgrade", "tcp");
+		MHD_add_response_header(response, "Connection", "Upgrade");
+	}
+	if (req.path && !strcmp(req.path, "/_ping")) {
 		MHD_add_response_header(response, "Builder-Version", "1");
 		MHD_add_response_header(response, "OSType", "linux");
 		MHD_add_response_header(response, "Docker-Experimental",
@@ -342,9 +225,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection,
 		                        "no-cache, no-store, must-revalidate");
 		MHD_add_response_header(response, "Pragma", "no-cache");
 	}
-	ret = MHD_queue_response(connection, r.status, response);
+	ret = MHD_queue_response(
+	        connection, r.upgrade ? MHD_HTTP_SWITCHING_PROTOCOLS : r.status,
+	        response);
 	MHD_destroy_response(response);
-	fprintf(stderr, "boxd: %s %s %u\n", method, url, r.status);
+	fprintf(stderr, "boxd: %s %s %u\n", method, url,
+	        r.upgrade ? 101 : r.status);
 	return ret;
 }
 
@@ -430,11 +316,11 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:H:Dh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': boxd.root = optarg; break;
-		case 'e': boxd.exec_root = optarg; break;
+		case 'r': engine.root = optarg; break;
+		case 'e': engine.exec_root = optarg; break;
 		case 'H': host = optarg; break;
 		case 'g': group = optarg; break;
-		case 'D': boxd.debug = true; break;
+		case 'D': engine.debug = true; break;
 		case 'h': usage(EXIT_SUCCESS);
 		default: die_bad_option(c, argv);
 		}
@@ -444,9 +330,9 @@ int main(int argc, char **argv)
 	if (strncmp(host, "unix://", 7) || !host[7])
 		die_usage("-H %s: only unix://PATH is supported", host);
 	path = host + 7;
-	ret = store_open(boxd.root, &boxd.store);
+	ret = store_open(engine.root, &engine.store);
 	if (ret < 0)
-		die_errno(ret, "open the store %s", boxd.root);
+		die_errno(ret, "open the store %s", engine.root);
 	fd = listen_unix(path, group);
 	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	                                  MHD_USE_THREAD_PER_CONNECTION |
@@ -462,12 +348,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "boxd: API %s (down to %s) on %s, root %s\n",
-	        API_VERSION, API_MIN_VERSION, path, boxd.root);
+	        API_VERSION, API_MIN_VERSION, path, engine.root);
 	while (!stop)
 		pause();
 	MHD_stop_daemon(daemon);
 	unlink(path);
-	store_close(&boxd.store);
+	store_close(&engine.store);
 	fprintf(stderr, "boxd: stopped (signal %d)\n", (int)stop);
 	return EXIT_SUCCESS;
 }
