@@ -153,8 +153,9 @@ static struct MHD_Response *make_response(struct reply *r)
 	struct reply *copy;
 
 	if (!r->stream && !r->upgrade)
-		return MHD_create_response_from_buffer(strlen(r->body), r->body,
-		                                       MHD_RESPMEM_MUST_FREE);
+		return MHD_create_response_from_buffer(
+		        r->body_len ? r->body_len : strlen(r->body), r->body,
+		        MHD_RESPMEM_MUST_FREE);
 	copy = malloc(sizeof(*copy));
 	if (!copy)
 		return NULL;
@@ -351,9 +352,12 @@ int main(int argc, char **argv)
 	        API_VERSION, API_MIN_VERSION, path, engine.root);
 	while (!stop)
 		pause();
-	MHD_stop_daemon(daemon);
+	/* No new connections; those under way (a `wait`, an attach, a log
+	 * followed) end with the process: the containers do not, their
+	 * monitors are on their own. */
+	MHD_quiesce_daemon(daemon);
 	unlink(path);
 	store_close(&engine.store);
 	fprintf(stderr, "boxd: stopped (signal %d)\n", (int)stop);
-	return EXIT_SUCCESS;
+	exit(EXIT_SUCCESS); /* the connections' threads with it */
 }

@@ -54,6 +54,7 @@ bool request_query_bool(const struct request *req, const char *name);
 struct reply {
 	unsigned int status;
 	char *body;       /* malloc'd; boxd frees it */
+	size_t body_len;  /* its length, if not strlen(BODY) (binary) */
 	const char *type; /* Content-Type; "application/json" if NULL */
 
 	/* A chunked body: called until it returns -1 (the end); returns

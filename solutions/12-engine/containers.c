@@ -1,7 +1,1002 @@
 /* containers.c - the container module: chapter 11's runtime behind the
- * API, a monitor per container. */
+ * API, a monitor (boxmon) per container.
+ *
+ * A container lives in ROOT/containers/ID/:
+ *	config.v2.json	what `docker create` asked for (boxd's record)
+ *	config.json	the OCI bundle's config, made from it
+ *	state.json	created, running, exited (the monitor writes it)
+ *	ID-json.log	its output, Docker's json-file format
+ *	attach.sock	the monitor's socket, while it runs
+ * and its layers in chapter 08's store, under the same name.
+ */
 #include "engine.h"
 
+#include "file.h"
+#include "build.h"
+#include "parse.h"
+#include "runtime.h"
+#include "spec.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- records -------------------------------------------------------------- */
+
+static void container_dir(const char *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/containers/%s", engine.root, id);
+}
+
+/* FILE of container ID, parsed; NULL if it cannot be read. */
+static json_t *read_json(const char *id, const char *file)
+{
+	char path[PATH_MAX * 2], dir[PATH_MAX];
+
+	container_dir(id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return json_load_file(path, 0, NULL);
+}
+
+static int write_json(const char *id, const char *file, json_t *doc)
+{
+	char path[PATH_MAX * 2], dir[PATH_MAX], *text;
+	int ret;
+
+	container_dir(id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	text = json_dumps(doc, JSON_COMPACT);
+	if (!text)
+		return -ENOMEM;
+	ret = file_replace(AT_FDCWD, path, text, strlen(text), 0600);
+	free(text);
+	return ret;
+}
+
+/* Find a container by its full ID, a prefix of it, or its name (with or
+ * without the leading "/"): its ID in RET (65 bytes). 0 or -ENOENT. */
+static int find(const char *ref, char *ret)
+{
+	char dir[PATH_MAX], found[72] = "";
+	const char *name = ref[0] == '/' ? ref + 1 : ref;
+	struct dirent *e;
+	int matches = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/containers", engine.root);
+	d = opendir(dir);
+	if (!d || !*ref)
+		return d ? (closedir(d), -ENOENT) : -ENOENT;
+	while ((e = readdir(d))) {
+		json_t *config;
+		const char *n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (!strcmp(e->d_name, ref)) {
+			snprintf(found, sizeof(found), "%.64s", e->d_name);
+			matches = 1;
+			break;
+		}
+		config = read_json(e->d_name, "config.v2.json");
+		n = json_string_value(json_object_get(config, "Name"));
+		if (n && !strcmp(n + (n[0] == '/'), name)) {
+			snprintf(found, sizeof(found), "%.64s", e->d_name);
+			matches = 1;
+			json_decref(config);
+			break;
+		}
+		json_decref(config);
+		if (!strncmp(e->d_name, ref, strlen(ref))) {
+			snprintf(found, sizeof(found), "%.64s", e->d_name);
+			matches++;
+		}
+	}
+	closedir(d);
+	if (matches != 1)
+		return -ENOENT;
+	memcpy(ret, found, 65);
+	return 0;
+}
+
+static struct reply no_such(const char *ref)
+{
+	return engine_error(404, "No such container: %s", ref);
+}
+
+/* "created", "running", "exited" (a container whose monitor is gone
+ * while it said "running" is "exited": boxd was not the one to see it). */
+static const char *status_of(json_t *state)
+{
+	const char *s = json_string_value(json_object_get(state, "Status"));
+	int monitor =
+	        (int)json_integer_value(json_object_get(state, "Monitor"));
+
+	if (s && !strcmp(s, "running") && monitor > 0 && kill(monitor, 0) < 0)
+		return "exited";
+	return s ? s : "created";
+}
+
+/* --- create --------------------------------------------------------------- */
+
+/* "KEY=VALUE" strings of ARRAY appended to LIST. */
+static void append_all(json_t *list, json_t *array)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(array, i, v)
+	{
+		if (json_is_string(v))
+			json_array_append(list, v);
+	}
+}
+
+/* The OCI config of a container: boxrun's default, with the process,
+ * root, host name, resources and binds of the request. */
+static json_t *oci_config(const char *id, json_t *config, json_t *host,
+                          json_t *image_config, const char *merged, char *error,
+                          size_t size)
+{
+	char *text = spec_default(), cgroup[96];
+	json_t *doc = json_loads(text, 0, NULL), *process, *args = json_array();
+	json_t *env = json_array(), *res = json_object(), *mounts;
+	const char *cwd, *user;
+	unsigned long uid = 0, gid = 0;
+	size_t i;
+	json_t *v;
+
+	free(text);
+	process = json_object_get(doc, "process");
+	/* Entrypoint + Cmd, each the request's or else the image's. */
+	v = json_object_get(config, "Entrypoint");
+	append_all(args, json_is_array(v)
+	                         ? v
+	                         : json_object_get(image_config, "Entrypoint"));
+	v = json_object_get(config, "Cmd");
+	append_all(args, json_is_array(v) && json_array_size(v)
+	                         ? v
+	                         : json_object_get(image_config, "Cmd"));
+	if (!json_array_size(args)) {
+		snprintf(error, size, "no command specified");
+		json_decref(args);
+		json_decref(env);
+		json_decref(res);
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_set_new(process, "args", args);
+	json_array_append_new(env, json_string("PATH=/usr/local/sbin:/usr/"
+	                                       "local/bin:/usr/sbin:/usr/bin:"
+	                                       "/sbin:/bin"));
+	append_all(env, json_object_get(image_config, "Env"));
+	append_all(env, json_object_get(config, "Env"));
+	json_object_set_new(process, "env", env);
+	cwd = json_string_value(json_object_get(config, "WorkingDir"));
+	if (!cwd || !*cwd)
+		cwd = json_string_value(
+		        json_object_get(image_config, "WorkingDir"));
+	json_object_set_new(process, "cwd",
+	                    json_string(cwd && *cwd ? cwd : "/"));
+	user = json_string_value(json_object_get(config, "User"));
+	if (user && *user && strcmp(user, "root") &&
+	    sscanf(user, "%lu:%lu", &uid, &gid) < 1) {
+		snprintf(error, size, "user \"%s\": only numeric UID[:GID]",
+		         user);
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_set_new(process, "user",
+	                    json_pack("{s:I, s:I}", "uid", (json_int_t)uid,
+	                              "gid", (json_int_t)gid));
+	json_object_set_new(
+	        process, "terminal",
+	        json_boolean(json_is_true(json_object_get(config, "Tty"))));
+	json_object_set_new(
+	        doc, "root",
+	        json_pack("{s:s, s:b}", "path", merged, "readonly", 0));
+	json_object_set_new(doc, "hostname", json_stringn(id, 12));
+	snprintf(cgroup, sizeof(cgroup), "/boxlab/boxd-%.12s", id);
+	json_object_set_new(json_object_get(doc, "linux"), "cgroupsPath",
+	                    json_string(cgroup));
+	if (json_integer_value(json_object_get(host, "Memory")) > 0)
+		json_object_set_new(res, "memory",
+		                    json_pack("{s:O}", "limit",
+		                              json_object_get(host, "Memory")));
+	if (json_integer_value(json_object_get(host, "PidsLimit")) > 0)
+		json_object_set_new(
+		        res, "pids",
+		        json_pack("{s:O}", "limit",
+		                  json_object_get(host, "PidsLimit")));
+	if (json_integer_value(json_object_get(host, "NanoCpus")) > 0)
+		json_object_set_new(
+		        res, "cpu",
+		        json_pack("{s:I, s:I}", "quota",
+		                  json_integer_value(
+		                          json_object_get(host, "NanoCpus")) /
+		                          10000,
+		                  "period", (json_int_t)100000));
+	json_object_set_new(json_object_get(doc, "linux"), "resources", res);
+	/* Binds: "SRC:DST[:ro]". */
+	mounts = json_object_get(doc, "mounts");
+	json_array_foreach(json_object_get(host, "Binds"), i, v)
+	{
+		char src[PATH_MAX], dst[PATH_MAX], mode[8] = "rw";
+
+		if (!json_is_string(v) ||
+		    sscanf(json_string_value(v), "%4095[^:]:%4095[^:]:%7s", src,
+		           dst, mode) < 2 ||
+		    src[0] != '/' || dst[0] != '/') {
+			snprintf(error, size,
+			         "HostConfig.Binds[%zu]: expected "
+			         "/SRC:/DST[:ro]",
+			         i);
+			json_decref(doc);
+			return NULL;
+		}
+		json_array_append_new(
+		        mounts,
+		        json_pack("{s:s, s:s, s:s, s:[s, s]}", "destination",
+		                  dst, "type", "bind", "source", src, "options",
+		                  "rbind", strcmp(mode, "ro") ? "rw" : "ro"));
+	}
+	return doc;
+}
+
+static struct reply handle_create(struct request *req)
+{
+	char id[65], name[128], dir[PATH_MAX], merged[PATH_MAX],
+	        error[256] = "";
+	unsigned char bytes[32];
+	json_t *body, *config, *host, *image_config = NULL, *oci, *record;
+	const char *image, *want = request_query(req, "name");
+	struct store_container c;
+	struct digest image_id;
+	char *image_text = NULL, when[32];
+	time_t now = time(NULL);
+	int fd, ret;
+	size_t i;
+
+	body = req->body ? json_loads(req->body, 0, NULL) : NULL;
+	image = json_string_value(json_object_get(body, "Image"));
+	if (!image) {
+		json_decref(body);
+		return engine_error(400, "create: the body needs an Image");
+	}
+	pthread_mutex_lock(&engine.lock);
+	if (want && *want && find(want, id) == 0) {
+		pthread_mutex_unlock(&engine.lock);
+		json_decref(body);
+		return engine_error(409,
+		                    "Conflict. The container name \"/%s\" is "
+		                    "already in use",
+		                    want);
+	}
+	if (store_resolve(&engine.store, image, &image_id) < 0) {
+		pthread_mutex_unlock(&engine.lock);
+		json_decref(body);
+		return engine_error(404, "No such image: %s", image);
+	}
+	if (store_image_get(&engine.store, &image_id, &image_text, NULL) == 0)
+		image_config = json_object_get(json_loads(image_text, 0, NULL),
+		                               "config");
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, bytes, sizeof(bytes)) != sizeof(bytes)) {
+		pthread_mutex_unlock(&engine.lock);
+		return engine_error(500, "read /dev/urandom: %s",
+		                    strerror(errno));
+	}
+	close(fd);
+	for (i = 0; i < sizeof(bytes); i++)
+		snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+	snprintf(name, sizeof(name), "/%s",
+	         want && *want ? (want[0] == '/' ? want + 1 : want) : "");
+	if (!want || !*want)
+		snprintf(name, sizeof(name), "/boxlab_%.8s", id);
+	ret = store_container_create(&engine.store, id, &image_id, id, &c);
+	if (ret == 0)
+		ret = store_layer_path(&engine.store, c.mount_id, "merged",
+		                       merged, sizeof(merged));
+	config = json_object_get(body, "Config")
+	                 ? json_object_get(body, "Config")
+	                 : body;
+	host = json_object_get(body, "HostConfig");
+	oci = ret == 0 ? oci_config(id, config, host, image_config, merged,
+	                            error, sizeof(error))
+	               : NULL;
+	if (!oci) {
+		if (ret == 0)
+			store_container_remove(&engine.store, id);
+		pthread_mutex_unlock(&engine.lock);
+		json_decref(body);
+		if (error[0])
+			return engine_error(400, "%s", error);
+		return engine_error(500, "create the container's layers: %s",
+		                    strerror(-ret));
+	}
+	container_dir(id, dir, sizeof(dir));
+	file_mkdirs(AT_FDCWD, dir, 0700);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	record = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:I}", "Id", id,
+	                   "Name", name, "Created", when, "Image",
+	                   image_id.text, "ImageName", image, "Config", config,
+	                   "HostConfig", host ? host : json_object(),
+	                   "CreatedUnix", (json_int_t)now);
+	json_object_set(
+	        record, "Args",
+	        json_object_get(json_object_get(oci, "process"), "args"));
+	write_json(id, "config.v2.json", record);
+	write_json(id, "config.json", oci);
+	write_json(id, "state.json",
+	           json_pack("{s:s, s:i, s:i}", "Status", "created", "Pid", 0,
+	                     "ExitCode", 0));
+	if (json_is_true(json_object_get(config, "OpenStdin"))) {
+		char marker[PATH_MAX + 16];
+
+		snprintf(marker, sizeof(marker), "%s/stdin", dir);
+		file_replace(AT_FDCWD, marker, "", 0, 0600);
+	}
+	pthread_mutex_unlock(&engine.lock);
+	json_decref(record);
+	json_decref(oci);
+	json_decref(body);
+	free(image_text);
+	return engine_json(201, json_pack("{s:s, s:[]}", "Id", id, "Warnings"));
+}
+
+/* --- start, and the monitor ---------------------------------------------- */
+
+/* Attach requests waiting for their container to start, per ID. */
+static struct {
+	char id[65];
+	int count;
+} pending[32];
+
+static void pending_add(const char *id, int delta)
+{
+	size_t i, free_slot = sizeof(pending) / sizeof(pending[0]);
+
+	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++) {
+		if (!strcmp(pending[i].id, id)) {
+			pending[i].count += delta;
+			if (pending[i].count <= 0)
+				pending[i].id[0] = '\0';
+			return;
+		}
+		if (!pending[i].id[0])
+			free_slot = i;
+	}
+	if (delta > 0 && free_slot < sizeof(pending) / sizeof(pending[0])) {
+		snprintf(pending[free_slot].id, 65, "%s", id);
+		pending[free_slot].count = delta;
+	}
+}
+
+static int pending_count(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+		if (!strcmp(pending[i].id, id))
+			return pending[i].count;
+	return 0;
+}
+
+/* boxmon, beside boxd. */
+static void monitor_path(char *buf, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	self[n > 0 ? n : 0] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, size, "%s/boxmon", self);
+}
+
+/* Start boxmon for ID in a session of its own, its child's child: it
+ * outlives boxd. */
+static int spawn_monitor(const char *id, int attachers)
+{
+	char mon[PATH_MAX + 8], log[PATH_MAX * 2], dir[PATH_MAX], count[16];
+	pid_t child;
+	int status;
+
+	monitor_path(mon, sizeof(mon));
+	container_dir(id, dir, sizeof(dir));
+	snprintf(log, sizeof(log), "%s/monitor.log", dir);
+	snprintf(count, sizeof(count), "%d", attachers);
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int err = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		setsid();
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(err >= 0 ? err : null, 2);
+		if (fork() != 0)
+			_exit(0);
+		execl(mon, "boxmon", "--root", engine.root, "--exec-root",
+		      engine.exec_root, "--attachers", count, id, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static struct reply handle_start(struct request *req)
+{
+	char id[65];
+	const char *status;
+	json_t *state;
+	int i, ret;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	state = read_json(id, "state.json");
+	status = status_of(state);
+	if (!strcmp(status, "running")) {
+		json_decref(state);
+		return (struct reply){ .status = 304, .body = strdup("") };
+	}
+	json_decref(state);
+	pthread_mutex_lock(&engine.lock);
+	ret = spawn_monitor(id, pending_count(id));
+	pthread_mutex_unlock(&engine.lock);
+	if (ret < 0)
+		return engine_error(500, "start the monitor: %s",
+		                    strerror(-ret));
+	/* Until the monitor says how it went. */
+	for (i = 0; i < 1000; i++) {
+		struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+		state = read_json(id, "state.json");
+		if (!state) /* it ran, ended, and --rm removed it */
+			return (struct reply){ .status = 204,
+				               .body = strdup("") };
+		status = status_of(state);
+		if (strcmp(status, "created")) {
+			const char *error = json_string_value(
+			        json_object_get(state, "Error"));
+			struct reply r = { .status = 204, .body = strdup("") };
+
+			if (error && *error)
+				r = engine_error(500, "%s", error);
+			json_decref(state);
+			return r;
+		}
+		json_decref(state);
+		nanosleep(&pause, NULL);
+	}
+	return engine_error(500, "the container did not start in 10 s");
+}
+
+/* --- wait ----------------------------------------------------------------- */
+
+struct waiter {
+	char id[65];
+	char exit_file[PATH_MAX];
+	bool removed; /* condition=removed */
+	bool done;
+};
+
+/* The exit status of ID once it has one, blocking; -1 if it vanished. */
+static ssize_t wait_chunk(void *data, char *buf, size_t max)
+{
+	struct waiter *w = data;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	if (w->done)
+		return -1;
+	for (;;) {
+		json_t *state = read_json(w->id, "state.json");
+		const char *status = status_of(state);
+		int code = (int)json_integer_value(
+		        json_object_get(state, "ExitCode"));
+
+		if (!state && w->removed) { /* removed: its code was kept */
+			char text[16] = "0";
+
+			file_read_buf(AT_FDCWD, w->exit_file, text,
+			              sizeof(text));
+			code = atoi(text);
+		}
+		if (!state || (!strcmp(status, "exited") && !w->removed)) {
+			json_decref(state);
+			w->done = true;
+			return snprintf(buf, max,
+			                "{\"StatusCode\":%d,\"Error\":null}\n",
+			                code);
+		}
+		json_decref(state);
+		nanosleep(&pause, NULL);
+	}
+}
+
+static struct reply handle_wait(struct request *req)
+{
+	const char *condition = request_query(req, "condition");
+	struct waiter *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return engine_error(500, "out of memory");
+	if (find(req->args[0], w->id) < 0) {
+		free(w);
+		return no_such(req->args[0]);
+	}
+	w->removed = condition && !strcmp(condition, "removed");
+	snprintf(w->exit_file, sizeof(w->exit_file), "%s/exits/%s",
+	         engine.exec_root, w->id);
+	return (struct reply){
+		.status = 200, .stream = wait_chunk, .free = free, .data = w
+	};
+}
+
+/* --- attach --------------------------------------------------------------- */
+
+struct attacher {
+	char id[65];
+	bool counted; /* in pending[] until connected */
+};
+
+/* Copy between the client's socket and the monitor's, until the
+ * monitor's ends; the client's end of input is passed on. */
+static void attach_stream(void *data, int fd, const char *extra,
+                          size_t extra_len)
+{
+	struct attacher *a = data;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX], buf[16384];
+	struct pollfd p[2];
+	int mon = -1, i;
+
+	container_dir(a->id, dir, sizeof(dir));
+	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
+	                     "%.*s/attach.sock",
+	                     (int)(sizeof(addr.sun_path) - 13),
+	                     dir) >= sizeof(addr.sun_path))
+		return;
+	for (i = 0; i < 3000 && mon < 0; i++) { /* 60 s for start */
+		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		json_t *state = read_json(a->id, "state.json");
+		bool gone = !state || !strcmp(status_of(state), "exited");
+
+		json_decref(state);
+		mon = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (connect(mon, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+			close(mon);
+			mon = -1;
+			if (gone)
+				break;
+			nanosleep(&pause, NULL);
+		}
+	}
+	pthread_mutex_lock(&engine.lock);
+	if (a->counted)
+		pending_add(a->id, -1);
+	pthread_mutex_unlock(&engine.lock);
+	if (mon < 0)
+		return;
+	if (extra_len)
+		write(mon, extra, extra_len);
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = mon, .events = POLLIN };
+	for (;;) {
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(mon, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			if (write(fd, buf, (size_t)n) != n)
+				break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0) {
+				shutdown(mon, SHUT_WR);
+				p[0].fd = -1; /* nothing more to read from it */
+			} else if (write(mon, buf, (size_t)n) != n) {
+				break;
+			}
+		}
+	}
+	close(mon);
+	shutdown(fd, SHUT_RDWR);
+}
+
+static struct reply handle_attach(struct request *req)
+{
+	struct attacher *a = calloc(1, sizeof(*a));
+	json_t *config;
+	bool tty;
+
+	if (!a)
+		return engine_error(500, "out of memory");
+	if (find(req->args[0], a->id) < 0) {
+		free(a);
+		return no_such(req->args[0]);
+	}
+	config = read_json(a->id, "config.v2.json");
+	tty = json_is_true(
+	        json_object_get(json_object_get(config, "Config"), "Tty"));
+	json_decref(config);
+	pthread_mutex_lock(&engine.lock);
+	pending_add(a->id, 1);
+	a->counted = true;
+	pthread_mutex_unlock(&engine.lock);
+	return (struct reply){
+		.status = 101,
+		.type = tty ? "application/vnd.docker.raw-stream"
+		            : "application/vnd.docker.multiplexed-stream",
+		.upgrade = attach_stream,
+		.free = free,
+		.data = a,
+	};
+}
+
+/* --- logs, list, inspect -------------------------------------------------- */
+
+static struct reply handle_logs(struct request *req)
+{
+	bool out = request_query_bool(req, "stdout");
+	bool err = request_query_bool(req, "stderr");
+	char id[65], dir[PATH_MAX], path[PATH_MAX * 2], line[65536];
+	size_t len = 0, cap = 4096;
+	char *body = malloc(cap);
+	json_t *config;
+	bool tty;
+	FILE *log;
+
+	if (find(req->args[0], id) < 0) {
+		free(body);
+		return no_such(req->args[0]);
+	}
+	config = read_json(id, "config.v2.json");
+	tty = json_is_true(
+	        json_object_get(json_object_get(config, "Config"), "Tty"));
+	json_decref(config);
+	container_dir(id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
+	log = fopen(path, "re");
+	while (body && log && fgets(line, sizeof(line), log)) {
+		json_t *entry = json_loads(line, 0, NULL);
+		const char *stream =
+		        json_string_value(json_object_get(entry, "stream"));
+		const char *text =
+		        json_string_value(json_object_get(entry, "log"));
+		size_t n = json_string_length(json_object_get(entry, "log"));
+		bool is_err = stream && !strcmp(stream, "stderr");
+
+		if (text && ((is_err && err) || (!is_err && out))) {
+			while (len + n + 8 > cap) {
+				char *grown = realloc(body, cap *= 2);
+
+				if (!grown) {
+					free(body);
+					body = NULL;
+					break;
+				}
+				body = grown;
+			}
+			if (body && !tty) {
+				unsigned char h[8] = { is_err ? 2 : 1,
+					               0,
+					               0,
+					               0,
+					               (unsigned char)(n >> 24),
+					               (unsigned char)(n >> 16),
+					               (unsigned char)(n >> 8),
+					               (unsigned char)n };
+
+				memcpy(body + len, h, 8);
+				len += 8;
+			}
+			if (body) {
+				memcpy(body + len, text, n);
+				len += n;
+			}
+		}
+		json_decref(entry);
+	}
+	if (log)
+		fclose(log);
+	if (!body)
+		return engine_error(500, "out of memory");
+	body[len] = '\0';
+	return (struct reply){
+		.status = 200,
+		.type = tty ? "application/vnd.docker.raw-stream"
+		            : "application/vnd.docker.multiplexed-stream",
+		.body = body,
+		.body_len = len,
+	};
+}
+
+/* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS. */
+static void human_status(json_t *state, char *buf, size_t size)
+{
+	const char *status = status_of(state);
+	const char *at = json_string_value(json_object_get(
+	        state, strcmp(status, "running") ? "FinishedAt" : "StartedAt"));
+	struct tm tm = { 0 };
+	long secs = 0;
+
+	if (at && strptime(at, "%Y-%m-%dT%H:%M:%S", &tm) && tm.tm_year > 70)
+		secs = (long)(time(NULL) - timegm(&tm));
+	if (!strcmp(status, "created"))
+		snprintf(buf, size, "Created");
+	else if (!strcmp(status, "running"))
+		snprintf(buf, size, "Up %ld seconds", secs);
+	else
+		snprintf(buf, size, "Exited (%d) %ld seconds ago",
+		         (int)json_integer_value(
+		                 json_object_get(state, "ExitCode")),
+		         secs);
+}
+
+/* The command line ps shows: the process's args joined. */
+static void command_of(json_t *record, char *buf, size_t size)
+{
+	size_t i, len = 0;
+	json_t *a;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(record, "Args"), i, a)
+	{
+		len += (size_t)snprintf(buf + len, size > len ? size - len : 0,
+		                        "%s%s", i ? " " : "",
+		                        json_string_value(a));
+		if (len >= size)
+			break;
+	}
+}
+
+static struct reply handle_list(struct request *req)
+{
+	bool all = request_query_bool(req, "all");
+	char dir[PATH_MAX], human[96], command[512];
+	json_t *list = json_array();
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/containers", engine.root);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		json_t *record, *state;
+		const char *status;
+
+		if (e->d_name[0] == '.')
+			continue;
+		record = read_json(e->d_name, "config.v2.json");
+		state = read_json(e->d_name, "state.json");
+		status = status_of(state);
+		if (record && (all || !strcmp(status, "running"))) {
+			human_status(state, human, sizeof(human));
+			command_of(record, command, sizeof(command));
+			json_array_append_new(
+			        list,
+			        json_pack(
+			                "{s:s, s:[O], s:O, s:O, s:s, s:O, s:s,"
+			                " s:s, s:[], s:{}, s:{}}",
+			                "Id", e->d_name, "Names",
+			                json_object_get(record, "Name"),
+			                "Image",
+			                json_object_get(record, "ImageName"),
+			                "ImageID",
+			                json_object_get(record, "Image"),
+			                "Command", command, "Created",
+			                json_object_get(record, "CreatedUnix"),
+			                "State", status, "Status", human,
+			                "Ports", "Labels", "NetworkSettings"));
+		}
+		json_decref(record);
+		json_decref(state);
+	}
+	if (d)
+		closedir(d);
+	return engine_json(200, list);
+}
+
+/* The overlay2 directories of container ID, inspect's GraphDriver.Data:
+ * the seed's LowerDir (the -init layer and the image's), UpperDir,
+ * MergedDir, WorkDir. */
+static json_t *graph_driver(const char *id)
+{
+	struct store_container c;
+	json_t *gd;
+	char *text;
+
+	if (store_container_get(&engine.store, id, &c) < 0 ||
+	    !(text = build_inspect_container(&engine.store, &c)))
+		return json_pack("{s:s, s:{}}", "Name", "overlay2", "Data");
+	gd = json_loads(text, 0, NULL); /* {"Data": ..., "Name": ...} */
+	free(text);
+	return gd ? gd : json_pack("{s:s, s:{}}", "Name", "overlay2", "Data");
+}
+
+static struct reply handle_inspect(struct request *req)
+{
+	char id[65];
+	json_t *record, *state, *doc;
+	const char *status;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	record = read_json(id, "config.v2.json");
+	state = read_json(id, "state.json");
+	status = status_of(state);
+	doc = json_pack(
+	        "{s:s, s:O, s:O, s:O, s:O, s:{s:s, s:b, s:b, s:b, s:b, s:b,"
+	        " s:O, s:O, s:s, s:O, s:O}, s:O, s:O, s:O, s:o, s:{}, s:[],"
+	        " s:s, s:s}",
+	        "Id", id, "Created", json_object_get(record, "Created"), "Path",
+	        json_array_get(json_object_get(record, "Args"), 0), "Args",
+	        json_object_get(record, "Args"), "Name",
+	        json_object_get(record, "Name"), "State", "Status", status,
+	        "Running", !strcmp(status, "running"), "Paused", 0,
+	        "Restarting", 0, "OOMKilled", 0, "Dead", 0, "Pid",
+	        json_object_get(state, "Pid") ? json_object_get(state, "Pid")
+	                                      : json_integer(0),
+	        "ExitCode",
+	        json_object_get(state, "ExitCode")
+	                ? json_object_get(state, "ExitCode")
+	                : json_integer(0),
+	        "Error", "", "StartedAt",
+	        json_object_get(state, "StartedAt")
+	                ? json_object_get(state, "StartedAt")
+	                : json_string("0001-01-01T00:00:00Z"),
+	        "FinishedAt",
+	        json_object_get(state, "FinishedAt")
+	                ? json_object_get(state, "FinishedAt")
+	                : json_string("0001-01-01T00:00:00Z"),
+	        "Image", json_object_get(record, "Image"), "Config",
+	        json_object_get(record, "Config"), "HostConfig",
+	        json_object_get(record, "HostConfig"), "GraphDriver",
+	        graph_driver(id), "NetworkSettings", "Mounts", "Driver",
+	        "overlay2", "Platform", "linux");
+	json_decref(record);
+	json_decref(state);
+	if (!doc)
+		return engine_error(500, "inspect %s: a damaged record", id);
+	return engine_json(200, doc);
+}
+
+/* --- stop, kill, remove --------------------------------------------------- */
+
+static int signal_container(const char *id, int sig)
+{
+	char rtroot[PATH_MAX];
+	struct runtime rt;
+	int ret;
+
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
+	ret = runtime_open(rtroot, &rt);
+	if (ret < 0)
+		return ret;
+	ret = runtime_kill(&rt, id, sig, false);
+	runtime_close(&rt);
+	return ret;
+}
+
+/* Wait at most MS milliseconds for ID to have exited. */
+static bool wait_exited(const char *id, int ms)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	for (int i = 0; i <= ms / 20; i++) {
+		json_t *state = read_json(id, "state.json");
+		bool done = !state || strcmp(status_of(state), "running");
+
+		json_decref(state);
+		if (done)
+			return true;
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+static struct reply handle_stop(struct request *req)
+{
+	const char *t = request_query(req, "t");
+	int seconds = t ? atoi(t) : 10;
+	char id[65];
+	json_t *state;
+	bool running;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	state = read_json(id, "state.json");
+	running = !strcmp(status_of(state), "running");
+	json_decref(state);
+	if (!running)
+		return (struct reply){ .status = 304, .body = strdup("") };
+	signal_container(id, SIGTERM);
+	if (!wait_exited(id, seconds * 1000)) {
+		signal_container(id, SIGKILL);
+		wait_exited(id, 10000);
+	}
+	return (struct reply){ .status = 204, .body = strdup("") };
+}
+
+static struct reply handle_kill(struct request *req)
+{
+	const char *name = request_query(req, "signal");
+	int sig = name ? parse_signal(name) : SIGKILL;
+	char id[65];
+	int ret;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	if (sig <= 0)
+		return engine_error(400, "%s: not a signal", name);
+	ret = signal_container(id, sig);
+	if (ret < 0)
+		return engine_error(409, "Container %s is not running", id);
+	return (struct reply){ .status = 204, .body = strdup("") };
+}
+
+static struct reply handle_remove(struct request *req)
+{
+	char id[65], dir[PATH_MAX];
+	json_t *state;
+	bool running;
+	int ret;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	state = read_json(id, "state.json");
+	running = !strcmp(status_of(state), "running");
+	json_decref(state);
+	if (running && !request_query_bool(req, "force"))
+		return engine_error(409,
+		                    "cannot remove container \"%s\": container "
+		                    "is running: stop the container before "
+		                    "removing or force remove",
+		                    req->args[0]);
+	if (running) {
+		signal_container(id, SIGKILL);
+		wait_exited(id, 10000);
+	}
+	pthread_mutex_lock(&engine.lock);
+	ret = store_container_remove(&engine.store, id);
+	container_dir(id, dir, sizeof(dir));
+	file_remove_tree(AT_FDCWD, dir);
+	pthread_mutex_unlock(&engine.lock);
+	if (ret < 0 && ret != -ENOENT)
+		return engine_error(500, "remove %s: %s", id, strerror(-ret));
+	return (struct reply){ .status = 204, .body = strdup("") };
+}
+
 const struct route container_routes[] = {
+	{ "POST", "/containers/create", handle_create },
+	{ "POST", "/containers/{id}/start", handle_start },
+	{ "POST", "/containers/{id}/wait", handle_wait },
+	{ "POST", "/containers/{id}/attach", handle_attach },
+	{ "GET", "/containers/{id}/logs", handle_logs },
+	{ "GET", "/containers/json", handle_list },
+	{ "GET", "/containers/{id}/json", handle_inspect },
+	{ "POST", "/containers/{id}/stop", handle_stop },
+	{ "POST", "/containers/{id}/kill", handle_kill },
+	{ "DELETE", "/containers/{id}", handle_remove },
 	{ NULL, NULL, NULL },
 };

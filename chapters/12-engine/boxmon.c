@@ -1,0 +1,401 @@
+/* boxmon - one container's monitor, what conmon is to podman and
+ * containerd-shim to containerd.
+ *
+ *	boxmon --root ROOT --exec-root EXEC [--attachers N] ID
+ *
+ * boxd starts one per container, detached (a session of its own), so
+ * that the container outlives the daemon: kill -9 boxd and the container
+ * runs on, its output still logged, its exit status still recorded.
+ * boxmon:
+ *   1. mounts the container's layers (chapter 08's store) on its merged
+ *      directory, the bundle's root;
+ *   2. listens on EXEC/containers/ID/attach.sock, and waits (5 s at
+ *      most) for the N clients that asked to attach before start;
+ *   3. creates and starts the container with chapter 11's runtime, its
+ *      stdout and stderr on pipes (or a pseudo-terminal, with Tty);
+ *   4. copies what it writes into ROOT/containers/ID/ID-json.log, a JSON
+ *      line per chunk as Docker's json-file driver does, and to every
+ *      attached client, with the 8-byte frame header of a multiplexed
+ *      stream when there is no terminal; what a client sends goes to the
+ *      container's stdin;
+ *   5. when it exits, records the status in ROOT/containers/ID/state.json
+ *      (replaced whole), deletes it from the runtime, unmounts, and ends.
+ */
+#include "die.h"
+#include "file.h"
+#include "ovl.h"
+#include "runtime.h"
+#include "spec.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 16
+
+static char dir[PATH_MAX]; /* ROOT/containers/ID */
+
+/* RFC 3339 with nanoseconds, as Docker writes its times. */
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+/* state.json, replaced whole: what boxd reads for ps, inspect, wait. */
+static void save_state(const char *status, int pid, int exit_code,
+                       const char *started, const char *finished,
+                       const char *error)
+{
+	char path[PATH_MAX + 16], *text;
+	json_t *doc;
+
+	doc = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i}", "Status", status,
+	                "Pid", pid, "ExitCode", exit_code, "StartedAt", started,
+	                "FinishedAt", finished, "Error", error, "Monitor",
+	                (int)getpid());
+	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	if (!text || file_replace(AT_FDCWD, path, text, strlen(text), 0600) < 0)
+		warn_errno(errno, "write %s", path);
+	free(text);
+}
+
+/* The attached clients, and the log. */
+static int clients[MAX_CLIENTS], n_clients, log_fd = -1;
+static bool client_done[MAX_CLIENTS]; /* has sent its end of input */
+static bool multiplexed = true;
+
+/* Write all of BUF to FD; false if the other end is gone. */
+static bool send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* What the container wrote on STREAM (1 stdout, 2 stderr): a log line,
+ * and a frame (or the raw bytes, with a terminal) to each client. */
+static void output(int stream, const char *buf, size_t len)
+{
+	unsigned char header[8] = { (unsigned char)stream,
+		                    0,
+		                    0,
+		                    0,
+		                    (unsigned char)(len >> 24),
+		                    (unsigned char)(len >> 16),
+		                    (unsigned char)(len >> 8),
+		                    (unsigned char)len };
+	char when[48], *line;
+	json_t *doc;
+	int i;
+
+	now_rfc3339(when, sizeof(when));
+	doc = json_pack("{s:s%, s:s, s:s}", "log", buf, len, "stream",
+	                stream == 2 ? "stderr" : "stdout", "time", when);
+	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (line && log_fd >= 0) {
+		size_t n = strlen(line);
+
+		line[n] = '\n';
+		send_all(log_fd, line, n + 1);
+	}
+	free(line);
+	for (i = 0; i < n_clients; i++) {
+		if (clients[i] < 0)
+			continue;
+		if ((multiplexed && !send_all(clients[i], header, 8)) ||
+		    !send_all(clients[i], buf, len)) {
+			close(clients[i]);
+			clients[i] = -1;
+		}
+	}
+}
+
+/* A unix socket listening at DIR/attach.sock. */
+static int listen_attach(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
+	                     "%s/attach.sock", dir) >= sizeof(addr.sun_path))
+		die("%s/attach.sock: path too long", dir);
+	unlink(addr.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, MAX_CLIENTS) < 0)
+		die_errno(errno, "listen on %s", addr.sun_path);
+	chmod(addr.sun_path, 0600);
+	return fd;
+}
+
+static void accept_client(int listen_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (n_clients == MAX_CLIENTS) {
+		close(fd);
+		return;
+	}
+	clients[n_clients++] = fd;
+}
+
+/* Mount the container's layers on MERGED (chapter 08's options, which
+ * name the layers relative to the store's overlay2/). */
+static void mount_layers(const struct store *store, const char *id,
+                         char *merged, size_t size)
+{
+	char options[OVL_OPTIONS_MAX];
+	struct store_container c;
+	int err;
+
+	err = store_container_get(store, id, &c);
+	if (err == 0)
+		err = store_layer_path(store, c.mount_id, "merged", merged,
+		                       size);
+	if (err == 0 && mkdir(merged, 0755) < 0 && errno != EEXIST)
+		err = -errno;
+	if (err == 0)
+		err = store_layer_options(store, c.mount_id, options,
+		                          sizeof(options));
+	if (err == 0 && fchdir(store->overlay_fd) < 0)
+		err = -errno;
+	if (err == 0)
+		err = ovl_mount(options, merged);
+	if (err < 0)
+		die_errno(err, "mount container %s", id);
+	if (chdir("/") < 0)
+		die_errno(errno, "chdir /");
+}
+
+/* The exit code kept in EXEC/exits/ID for a `wait` that outlives the
+ * container; with HostConfig.AutoRemove (docker run --rm), the
+ * container's layers and record go. */
+static void finish(const struct store *store, const char *exec_root,
+                   const char *id, int code)
+{
+	char path[PATH_MAX * 2], text[16];
+	json_t *record;
+
+	snprintf(path, sizeof(path), "%s/exits", exec_root);
+	file_mkdirs(AT_FDCWD, path, 0700);
+	snprintf(path, sizeof(path), "%s/exits/%s", exec_root, id);
+	snprintf(text, sizeof(text), "%d", code);
+	file_replace(AT_FDCWD, path, text, strlen(text), 0600);
+	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
+	record = json_load_file(path, 0, NULL);
+	if (json_is_true(json_object_get(json_object_get(record, "HostConfig"),
+	                                 "AutoRemove"))) {
+		store_container_remove(store, id);
+		file_remove_tree(AT_FDCWD, dir);
+	}
+	json_decref(record);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "exec-root", required_argument, NULL, 'e' },
+		{ "attachers", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *root = "/var/lib/boxlab", *exec_root = "/run/boxlab", *id;
+	char merged[PATH_MAX], path[PATH_MAX * 2], started[48], finished[48];
+	char buf[16384], rtroot[PATH_MAX], *text;
+	int c, attachers = 0, out[2], err_pipe[2], in[2], listen_fd, status;
+	int saved_err;
+	struct runtime_create create = { .foreground = true, .console_fd = -1 };
+	struct container_state state;
+	struct spec_error error;
+	struct runtime rt;
+	struct store store;
+	struct spec spec;
+	bool open_stdin;
+	int ret, i;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 'e': exec_root = optarg; break;
+		case 'a': attachers = atoi(optarg); break;
+		default: die_bad_option(c, argv);
+		}
+	}
+	if (optind != argc - 1)
+		die_usage("one container ID");
+	id = argv[optind];
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
+	log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (log_fd < 0)
+		die_errno(errno, "open %s", path);
+	ret = store_open(root, &store);
+	if (ret < 0)
+		die_errno(ret, "open the store %s", root);
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)
+		die_errno(errno, "read %s", path);
+	if (spec_parse(text, &spec, &error) < 0)
+		die("%s: %s", path, error.text);
+	free(text);
+	open_stdin = access(strcat(strcpy(buf, dir), "/stdin"), F_OK) == 0;
+	mount_layers(&store, id, merged, sizeof(merged));
+	listen_fd = listen_attach();
+	/* The clients that asked to attach before start: their output must
+	 * not be missed. */
+	for (i = 0; i < 50 && n_clients < attachers; i++) {
+		struct pollfd p = { .fd = listen_fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) > 0)
+			accept_client(listen_fd);
+	}
+	/* The container's stdio: pipes, which it inherits as 0, 1, 2. */
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(in, O_CLOEXEC) < 0)
+		die_errno(errno, "pipe");
+	multiplexed = !spec.process.terminal;
+	/* Our own stderr (monitor.log) is kept, for after. */
+	saved_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (saved_err < 0 || dup2(out[1], STDOUT_FILENO) < 0 ||
+	    dup2(err_pipe[1], STDERR_FILENO) < 0 ||
+	    dup2(open_stdin ? in[0] : open("/dev/null", O_RDONLY),
+	         STDIN_FILENO) < 0)
+		die_errno(errno, "set up the container's stdio");
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", exec_root);
+	ret = runtime_open(rtroot, &rt);
+	if (ret < 0)
+		die_errno(ret, "runtime root %s", rtroot);
+	create.id = id;
+	create.bundle = dir;
+	create.spec = &spec;
+	now_rfc3339(started, sizeof(started));
+	ret = runtime_create(&rt, &create, &state, &error);
+	if (ret == 0)
+		ret = runtime_start(&rt, id);
+	/* From here the container has its own copies of the pipes' ends. */
+	dup2(open("/dev/null", O_RDWR), STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(out[1]);
+	close(err_pipe[1]);
+	close(in[0]);
+	if (ret < 0) {
+		now_rfc3339(finished, sizeof(finished));
+		save_state("exited", 0, 127, started, finished,
+		           error.text[0] ? error.text : strerror(-ret));
+		runtime_delete(&rt, id, true);
+		umount2(merged, MNT_DETACH);
+		return EXIT_FAILURE;
+	}
+	save_state("running", state.pid, 0, started, "0001-01-01T00:00:00Z",
+	           "");
+	/* Copy until both output pipes are at their end. */
+	for (int open_pipes = 2; open_pipes > 0;) {
+		struct pollfd p[3 + MAX_CLIENTS] = {
+			{ .fd = out[0], .events = POLLIN },
+			{ .fd = err_pipe[0], .events = POLLIN },
+			{ .fd = listen_fd, .events = POLLIN },
+		};
+		int n = 3, which[MAX_CLIENTS];
+
+		for (i = 0; i < n_clients; i++)
+			if (clients[i] >= 0 && !client_done[i]) {
+				which[n - 3] = i;
+				p[n++] = (struct pollfd){ .fd = clients[i],
+					                  .events = POLLIN };
+			}
+		if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < 2; i++) {
+			ssize_t len;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			len = read(p[i].fd, buf, sizeof(buf));
+			if (len > 0) {
+				output(i + 1, buf, (size_t)len);
+			} else {
+				close(i == 0 ? out[0] : err_pipe[0]);
+				if (i == 0)
+					out[0] = -1;
+				else
+					err_pipe[0] = -1;
+				open_pipes--;
+			}
+		}
+		if (p[2].revents & POLLIN)
+			accept_client(listen_fd);
+		for (i = 3; i < n; i++) {
+			ssize_t len;
+
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			len = read(p[i].fd, buf, sizeof(buf));
+			if (len > 0 && open_stdin && in[1] >= 0) {
+				send_all(in[1], buf, (size_t)len);
+			} else if (len <= 0) {
+				/* Its input ends (it may still read output):
+				 * the container's stdin ends with it. */
+				client_done[which[i - 3]] = true;
+				if (open_stdin && in[1] >= 0) {
+					close(in[1]);
+					in[1] = -1;
+				}
+			}
+		}
+	}
+	while (waitpid(state.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	now_rfc3339(finished, sizeof(finished));
+	save_state("exited", 0,
+	           WIFEXITED(status) ? WEXITSTATUS(status)
+	                             : 128 + WTERMSIG(status),
+	           started, finished, "");
+	for (i = 0; i < n_clients; i++)
+		if (clients[i] >= 0)
+			close(clients[i]);
+	snprintf(path, sizeof(path), "%s/attach.sock", dir);
+	unlink(path);
+	runtime_delete(&rt, id, true);
+	umount2(merged, MNT_DETACH);
+	finish(&store, exec_root, id,
+	       WIFEXITED(status) ? WEXITSTATUS(status)
+	                         : 128 + WTERMSIG(status));
+	return EXIT_SUCCESS;
+}
