@@ -21,6 +21,8 @@
 #include "oci.h"
 #include "rootfs.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -194,14 +196,38 @@ static struct reply lines_reply(struct lines *l)
 	return (struct reply){ .status = 200, .body = l->text };
 }
 
+/* Is FD (at offset 0) a tar, plain or compressed? layer_apply() reads
+ * whatever libarchive reads, and to libarchive a line of text is an mtree
+ * archive: the API takes tars only. Leaves FD at offset 0. Returns 0,
+ * -EINVAL, or -errno. */
+static int check_tar(int fd)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *entry;
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	ret = archive_read_open_fd(a, fd, 64 * 1024);
+	if (ret == ARCHIVE_OK)
+		ret = archive_read_next_header(a, &entry);
+	archive_read_free(a);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return ret == ARCHIVE_OK || ret == ARCHIVE_EOF ? 0 : -EINVAL;
+}
+
 /* The request's body in a memory file (memfd_create(2)), at offset 0:
- * the fd libarchive (layer_apply()) reads a tar from. Returns it or
- * -errno. */
+ * the fd libarchive (layer_apply()) reads a tar from. Returns it,
+ * -EINVAL if the body is not a tar, or -errno. */
 static int body_fd(const struct request *req)
 {
 	int fd = memfd_create("boxd-body", MFD_CLOEXEC);
 	size_t done;
 	ssize_t n;
+	int err;
 
 	if (fd < 0)
 		return -errno;
@@ -210,9 +236,12 @@ static int body_fd(const struct request *req)
 		if (n < 0)
 			break;
 	}
-	if (done < req->body_len || lseek(fd, 0, SEEK_SET) < 0) {
+	err = done < req->body_len || lseek(fd, 0, SEEK_SET) < 0
+	              ? -EIO
+	              : check_tar(fd);
+	if (err < 0) {
 		close(fd);
-		return -EIO;
+		return err;
 	}
 	return fd;
 }
@@ -308,6 +337,37 @@ static int add_image(const char *ref, const struct digest *id, void *data)
 	return 0;
 }
 
+/* Newest first, as Docker lists them (qsort(3) order of two entries). */
+static int newer_first(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t tx = json_integer_value(json_object_get(x, "Created"));
+	json_int_t ty = json_integer_value(json_object_get(y, "Created"));
+
+	if (tx != ty)
+		return tx < ty ? 1 : -1;
+	return strcmp(json_string_value(json_object_get(x, "Id")),
+	              json_string_value(json_object_get(y, "Id")));
+}
+
+static json_t *sorted(json_t *list)
+{
+	size_t n = json_array_size(list), i;
+	json_t **entries = calloc(n + 1, sizeof(*entries)), *out;
+
+	if (!entries)
+		return list;
+	for (i = 0; i < n; i++)
+		entries[i] = json_array_get(list, i);
+	qsort(entries, n, sizeof(*entries), newer_first);
+	out = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append(out, entries[i]);
+	free(entries);
+	json_decref(list);
+	return out;
+}
+
 static struct reply handle_list(struct request *req)
 {
 	json_t *list = json_array();
@@ -316,7 +376,7 @@ static struct reply handle_list(struct request *req)
 	pthread_mutex_lock(&engine.lock);
 	store_each_tag(&engine.store, add_image, list);
 	pthread_mutex_unlock(&engine.lock);
-	return engine_json(200, list);
+	return engine_json(200, sorted(list));
 }
 
 /* --- GET /images/{name}/json ---------------------------------------------- */
@@ -668,8 +728,14 @@ static struct reply handle_create(struct request *req)
 		return engine_error(400, "import: the body is empty: a tar "
 		                         "was expected");
 	fd = body_fd(req);
-	if (fd < 0 || lines_open(&l) < 0)
-		return engine_error(500, "import: %s", strerror(ENOMEM));
+	if (fd == -EINVAL)
+		return engine_error(400, "import: the body is not a tar");
+	if (fd < 0 || lines_open(&l) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return engine_error(500, "import: %s",
+		                    strerror(fd < 0 ? -fd : ENOMEM));
+	}
 	pthread_mutex_lock(&engine.lock);
 	err = build_import_tar(&engine.store, fd, "Imported from -",
 	                       err == -ENOENT ? UNNAMED : ref, &id, error,
@@ -997,8 +1063,10 @@ static void run_build(struct lines *l, const struct request *req,
 	int err, i;
 
 	opts.out = open_memstream(&progress, &len);
-	if (!opts.out)
-		return lines_error(l, strerror(ENOMEM));
+	if (!opts.out) {
+		lines_error(l, strerror(ENOMEM));
+		return;
+	}
 	err = build_image(&engine.store, boxfile, &opts, &id, error,
 	                  sizeof(error));
 	for (i = 1; err == 0 && i < n_tags; i++) {
@@ -1010,8 +1078,8 @@ static void run_build(struct lines *l, const struct request *req,
 		progress_lines(l, progress, err == 0 ? &id : NULL);
 	free(progress);
 	if (err < 0)
-		return lines_error(l, error);
-	if (quiet) {
+		lines_error(l, error);
+	else if (quiet) {
 		lines_add(l, json_pack("{s:{s:s}}", "aux", "ID", id.text));
 		snprintf(line, sizeof(line), "%s\n", id.text);
 		lines_stream(l, line);
