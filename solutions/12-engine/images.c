@@ -25,6 +25,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,8 +186,8 @@ static void lines_stream(struct lines *l, const char *text)
 /* The end of a failed operation: the CLI prints MESSAGE and exits 1. */
 static void lines_error(struct lines *l, const char *message)
 {
-	lines_add(l, json_pack("{s:{s:s}, s:s}", "errorDetail", "message",
-	                       message, "error", message));
+	lines_add(l, json_pack("{s:{s:i, s:s}, s:s}", "errorDetail", "code", 1,
+	                       "message", message, "error", message));
 }
 
 /* The body as a 200 reply. */
@@ -294,16 +295,48 @@ static int unpack_body(const struct request *req, const char *what, char *dir,
 
 /* --- GET /images/json ----------------------------------------------------- */
 
+/* The listing being made: its entries, and the "reference" filter of
+ * `docker images NAME` ({"reference": {"busybox": true}}), or NULL. */
+struct listing {
+	json_t *list;
+	json_t *references;
+};
+
+/* Does REF ("busybox:latest") match one of the patterns? A pattern
+ * without a tag matches the name, with one the whole reference; both
+ * are shell patterns (fnmatch(3)), as Docker's are. */
+static bool wanted(const struct listing *listing, const char *ref)
+{
+	char familiar[512], repo[512];
+	const char *pattern;
+	json_t *value;
+
+	if (!listing->references)
+		return true;
+	snprintf(repo, sizeof(repo), "%.*s", (int)(strrchr(ref, ':') - ref),
+	         ref);
+	json_object_foreach(listing->references, pattern, value)
+	{
+		familiar_name(pattern, familiar, sizeof(familiar));
+		if (!fnmatch(familiar, strchr(familiar, ':') ? ref : repo, 0))
+			return true;
+	}
+	return false;
+}
+
 /* One entry per image, its tags gathered. */
 static int add_image(const char *ref, const struct digest *id, void *data)
 {
-	json_t *list = data, *entry = NULL, *e, *config, *labels;
+	const struct listing *listing = data;
+	json_t *list = listing->list, *entry = NULL, *e, *config, *labels;
 	struct store_layer *layers = NULL;
 	struct digest parent;
 	json_int_t size = 0;
 	char *text = NULL;
 	size_t i, n = 0;
 
+	if (!wanted(listing, ref))
+		return 0;
 	json_array_foreach(list, i, e)
 	{
 		if (!strcmp(json_string_value(json_object_get(e, "Id")),
@@ -370,13 +403,21 @@ static json_t *sorted(json_t *list)
 
 static struct reply handle_list(struct request *req)
 {
-	json_t *list = json_array();
+	const char *filters = request_query(req, "filters");
+	struct listing listing = { json_array(), NULL };
+	json_t *doc = filters ? json_loads(filters, 0, NULL) : NULL;
 
-	(void)req;
+	if (filters && !json_is_object(doc)) {
+		json_decref(listing.list);
+		return engine_error(400, "filters: not a JSON object: %s",
+		                    filters);
+	}
+	listing.references = json_object_get(doc, "reference");
 	pthread_mutex_lock(&engine.lock);
-	store_each_tag(&engine.store, add_image, list);
+	store_each_tag(&engine.store, add_image, &listing);
 	pthread_mutex_unlock(&engine.lock);
-	return engine_json(200, sorted(list));
+	json_decref(doc);
+	return engine_json(200, sorted(listing.list));
 }
 
 /* --- GET /images/{name}/json ---------------------------------------------- */
@@ -1113,7 +1154,8 @@ static struct reply handle_build(struct request *req)
 		boxfile_free(&boxfile);
 		return engine_error(400, "%s", error);
 	}
-	if (args && *args && strcmp(args, "{}"))
+	if (args && *args && strcmp(args, "{}") &&
+	    !request_query_bool(req, "q"))
 		lines_stream(&l, "[Warning] boxd ignores build arguments "
 		                 "(--build-arg)\n");
 	pthread_mutex_lock(&engine.lock);

@@ -1,5 +1,6 @@
 /* test_images.c - the image module of boxd, driven by the stock docker
- * CLI: images, inspect, history, build, tag, rmi, import, save, load.
+ * CLI: images (and its reference filter), inspect, history, build, tag,
+ * rmi, import, save, load.
  * Each test starts boxd on a store of its own holding the test's busybox
  * root (imported with chapter 08's boximg). They need the whole chapter,
  * so they carry no points.
@@ -126,11 +127,17 @@ END_TEST
 START_TEST(docker_tags_and_removes_images)
 {
 	struct boxd_test d;
+	struct run_result r;
 	char id[128];
 
 	start_with_busybox(&d);
 	DOCKER_SAYS(&d, 0, "", "tag", "busybox", "mine/box:1");
 	DOCKER_SAYS(&d, 0, "mine/box     1", "images");
+	DOCKER(&d, &r, "images", "mine/*");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "mine/box") && !strstr(r.out, "busybox"),
+	              "docker images mine/* lists:\n%s", r.out);
+	test_run_free(&r);
 	inspect(&d, "{{.Id}}", "mine/box:1", id, sizeof(id));
 	DOCKER_SAYS(&d, 1,
 	            "(must be forced) - image is referenced in "
