@@ -83,6 +83,15 @@ int build_import(const struct store *store, const char *source, const char *ref,
                  const char *name, struct digest *ret_id, char *error,
                  size_t error_size);
 
+/* Import the tar TAR_FD (plain or compressed, read from its offset) as
+ * a one-layer image NAME[:TAG] whose history says CREATED_BY: what
+ * `docker import -` does with the tar it is sent. The tar's entries are
+ * checked as layer_apply() checks them. Returns 0 and the image's ID in
+ * RET_ID, or -errno with a one-line message in ERROR. */
+int build_import_tar(const struct store *store, int tar_fd,
+                     const char *created_by, const char *name,
+                     struct digest *ret_id, char *error, size_t error_size);
+
 /* Write image ID as an OCI image layout in DIR (made; it must not exist,
  * or be empty): each layer's tar (store_layer_tar()) gzipped as a blob,
  * the config blob (the very bytes whose digest is the ID), a manifest,

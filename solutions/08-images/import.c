@@ -71,13 +71,15 @@ static int terminate_tar(int tar_fd, off_t size)
 	return lseek(tar_fd, 0, SEEK_SET) < 0 ? -errno : 0;
 }
 
-/* A one-layer image from the layer directory CACHE_ID, now filled. */
+/* A one-layer image from the layer directory CACHE_ID, now filled;
+ * SOURCE names where it came from in messages. */
 static int finish_one_layer(const struct store *store, const char *cache_id,
-                            const char *source, const char *name,
-                            struct digest *ret_id, char *error, size_t size)
+                            const char *source, const char *created_by,
+                            const char *name, struct digest *ret_id,
+                            char *error, size_t size)
 {
 	struct store_layer layer;
-	char created_by[PATH_MAX + 32], *config;
+	char *config;
 	int err;
 
 	err = store_layer_commit(store, cache_id, NULL, -1, &layer);
@@ -85,7 +87,6 @@ static int finish_one_layer(const struct store *store, const char *cache_id,
 		store_layer_remove(store, cache_id);
 		return fail(error, size, err, "%s: %s", source, strerror(-err));
 	}
-	snprintf(created_by, sizeof(created_by), "boximg import %s", source);
 	config = build_new_config(&layer.diff_id, created_by);
 	err = config ? store_image_put(store, config, NULL, ret_id) : -ENOMEM;
 	free(config);
@@ -95,19 +96,16 @@ static int finish_one_layer(const struct store *store, const char *cache_id,
 	               : 0;
 }
 
-/* DIR or TAR: the whole tree, one layer. */
-static int import_tree(const struct store *store, const char *source,
-                       bool is_dir, const char *name, struct digest *ret_id,
-                       char *error, size_t size)
+/* FD, a directory (IS_DIR) or a tar, as the one layer of a new image. */
+static int import_fd(const struct store *store, int fd, bool is_dir,
+                     const char *source, const char *created_by,
+                     const char *name, struct digest *ret_id, char *error,
+                     size_t size)
 {
 	char cache_id[STORE_CACHE_ID_LEN + 8], diff[PATH_MAX];
 	struct layer_error lerr = { "" };
-	int fd, err;
+	int err;
 
-	fd = open(source, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail(error, size, -errno, "%s: %s", source,
-		            strerror(errno));
 	err = store_layer_new(store, NULL, NULL, "", cache_id);
 	if (err == 0)
 		err = store_layer_path(store, cache_id, "diff", diff,
@@ -115,15 +113,42 @@ static int import_tree(const struct store *store, const char *source,
 	if (err == 0)
 		err = is_dir ? build_copy(fd, AT_FDCWD, diff)
 		             : layer_apply(fd, diff, &lerr);
-	close(fd);
 	if (err < 0) {
 		store_layer_remove(store, cache_id);
 		return fail(error, size, err, "%s%s%s: %s", source,
 		            lerr.entry[0] ? ": " : "", lerr.entry,
 		            strerror(-err));
 	}
-	return finish_one_layer(store, cache_id, source, name, ret_id, error,
-	                        size);
+	return finish_one_layer(store, cache_id, source, created_by, name,
+	                        ret_id, error, size);
+}
+
+/* DIR or TAR: the whole tree, one layer. */
+static int import_tree(const struct store *store, const char *source,
+                       bool is_dir, const char *name, struct digest *ret_id,
+                       char *error, size_t size)
+{
+	char created_by[PATH_MAX + 32];
+	int fd, err;
+
+	fd = open(source, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(error, size, -errno, "%s: %s", source,
+		            strerror(errno));
+	snprintf(created_by, sizeof(created_by), "boximg import %s", source);
+	err = import_fd(store, fd, is_dir, source, created_by, name, ret_id,
+	                error, size);
+	close(fd);
+	return err;
+}
+
+int build_import_tar(const struct store *store, int tar_fd,
+                     const char *created_by, const char *name,
+                     struct digest *ret_id, char *error, size_t error_size)
+{
+	error[0] = '\0';
+	return import_fd(store, tar_fd, false, "the tar", created_by, name,
+	                 ret_id, error, error_size);
 }
 
 /* Layer I of IMAGE from the layout's blobs, on top of PARENT. */
