@@ -9,7 +9,7 @@
  * boxmon:
  *   1. mounts the container's layers (chapter 08's store) on its merged
  *      directory, the bundle's root;
- *   2. listens on EXEC/containers/ID/attach.sock, and waits (5 s at
+ *   2. listens on EXEC/attach/ID12.sock, and waits (5 s at
  *      most) for the N clients that asked to attach before start;
  *   3. creates and starts the container with chapter 11's runtime, its
  *      stdout and stderr on pipes (or a pseudo-terminal, with Tty);
@@ -144,20 +144,40 @@ static void output(int stream, const char *buf, size_t len)
 	}
 }
 
-/* A unix socket listening at DIR/attach.sock. */
-static int listen_attach(void)
+/* Where clients attach: EXEC/attach/ID12.sock (a unix socket's path is
+ * short, 107 bytes: the container's directory may be longer). */
+static char attach_path[108];
+
+/* Give up before the container ran: say why in state.json, where start
+ * and wait look, then end. */
+static void give_up(const char *what, int err)
+{
+	char message[256], when[48];
+
+	snprintf(message, sizeof(message), "boxmon: %s: %s", what,
+	         strerror(err < 0 ? -err : err));
+	now_rfc3339(when, sizeof(when));
+	save_state("exited", 0, 127, when, when, message);
+	die("%s", message);
+}
+
+static int listen_attach(const char *exec_root, const char *id)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char parent[PATH_MAX];
 	int fd;
 
-	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
-	                     "%s/attach.sock", dir) >= sizeof(addr.sun_path))
-		die("%s/attach.sock: path too long", dir);
+	snprintf(parent, sizeof(parent), "%s/attach", exec_root);
+	file_mkdirs(AT_FDCWD, parent, 0700);
+	if ((size_t)snprintf(attach_path, sizeof(attach_path), "%s/%.12s.sock",
+	                     parent, id) >= sizeof(attach_path))
+		give_up("the attach socket's path is too long", ENAMETOOLONG);
+	strcpy(addr.sun_path, attach_path);
 	unlink(addr.sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    listen(fd, MAX_CLIENTS) < 0)
-		die_errno(errno, "listen on %s", addr.sun_path);
+		give_up(attach_path, errno);
 	chmod(addr.sun_path, 0600);
 	return fd;
 }
@@ -198,7 +218,7 @@ static void mount_layers(const struct store *store, const char *id,
 	if (err == 0)
 		err = ovl_mount(options, merged);
 	if (err < 0)
-		die_errno(err, "mount container %s", id);
+		give_up("mount the container's layers", err);
 	if (chdir("/") < 0)
 		die_errno(errno, "chdir /");
 }
@@ -268,7 +288,7 @@ int main(int argc, char **argv)
 		die_errno(errno, "open %s", path);
 	ret = store_open(root, &store);
 	if (ret < 0)
-		die_errno(ret, "open the store %s", root);
+		give_up("open the store", ret);
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)
 		die_errno(errno, "read %s", path);
@@ -277,7 +297,7 @@ int main(int argc, char **argv)
 	free(text);
 	open_stdin = access(strcat(strcpy(buf, dir), "/stdin"), F_OK) == 0;
 	mount_layers(&store, id, merged, sizeof(merged));
-	listen_fd = listen_attach();
+	listen_fd = listen_attach(exec_root, id);
 	/* The clients that asked to attach before start: their output must
 	 * not be missed. */
 	for (i = 0; i < 50 && n_clients < attachers; i++) {
@@ -289,7 +309,7 @@ int main(int argc, char **argv)
 	/* The container's stdio: pipes, which it inherits as 0, 1, 2. */
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
 	    pipe2(in, O_CLOEXEC) < 0)
-		die_errno(errno, "pipe");
+		give_up("pipe", errno);
 	multiplexed = !spec.process.terminal;
 	/* Our own stderr (monitor.log) is kept, for after. */
 	saved_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -297,11 +317,11 @@ int main(int argc, char **argv)
 	    dup2(err_pipe[1], STDERR_FILENO) < 0 ||
 	    dup2(open_stdin ? in[0] : open("/dev/null", O_RDONLY),
 	         STDIN_FILENO) < 0)
-		die_errno(errno, "set up the container's stdio");
+		give_up("set up the container's stdio", errno);
 	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", exec_root);
 	ret = runtime_open(rtroot, &rt);
 	if (ret < 0)
-		die_errno(ret, "runtime root %s", rtroot);
+		give_up(rtroot, ret);
 	create.id = id;
 	create.bundle = dir;
 	create.spec = &spec;
@@ -390,8 +410,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n_clients; i++)
 		if (clients[i] >= 0)
 			close(clients[i]);
-	snprintf(path, sizeof(path), "%s/attach.sock", dir);
-	unlink(path);
+	unlink(attach_path);
 	runtime_delete(&rt, id, true);
 	umount2(merged, MNT_DETACH);
 	finish(&store, exec_root, id,

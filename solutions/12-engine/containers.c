@@ -567,11 +567,10 @@ static void attach_stream(void *data, int fd, const char *extra,
 	struct pollfd p[2];
 	int mon = -1, i;
 
-	container_dir(a->id, dir, sizeof(dir));
+	(void)dir;
 	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
-	                     "%.*s/attach.sock",
-	                     (int)(sizeof(addr.sun_path) - 13),
-	                     dir) >= sizeof(addr.sun_path))
+	                     "%.80s/attach/%.12s.sock", engine.exec_root,
+	                     a->id) >= sizeof(addr.sun_path))
 		return;
 	for (i = 0; i < 3000 && mon < 0; i++) { /* 60 s for start */
 		struct timespec pause = { 0, 20 * 1000 * 1000 };

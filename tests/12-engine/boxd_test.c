@@ -8,23 +8,38 @@
 
 #define DOCKER_CLI "/usr/local/bin/docker"
 
-void boxd_test_start(struct boxd_test *d)
+/* boxd on D's root, exec root and socket. */
+static void run_boxd(struct boxd_test *d)
 {
 	char *argv[] = { (char *)test_program("boxd"),
 		         "--root",
 		         d->root,
+		         "--exec-root",
+		         d->exec_root,
 		         "-H",
 		         d->host,
 		         NULL };
+
+	test_start(argv, &d->proc);
+	test_wait_for_line(d->proc.err_fd, "boxd: API");
+}
+
+void boxd_test_start(struct boxd_test *d)
+{
 	const char *dir;
 
 	test_needs_root();
 	dir = test_tmpdir();
 	snprintf(d->root, sizeof(d->root), "%s/root", dir);
+	snprintf(d->exec_root, sizeof(d->exec_root), "%s/exec", dir);
 	snprintf(d->sock, sizeof(d->sock), "%s/boxd.sock", dir);
 	snprintf(d->host, sizeof(d->host), "unix://%s", d->sock);
-	test_start(argv, &d->proc);
-	test_wait_for_line(d->proc.err_fd, "boxd: API");
+	run_boxd(d);
+}
+
+void boxd_test_restart(struct boxd_test *d)
+{
+	run_boxd(d);
 }
 
 void boxd_test_stop(struct boxd_test *d)

@@ -9,15 +9,20 @@
 
 /* A boxd the test started. */
 struct boxd_test {
-	char root[PATH_MAX / 2]; /* its --root, under test_tmpdir() */
-	char sock[PATH_MAX / 2]; /* its socket */
-	char host[PATH_MAX];     /* "unix://SOCK", for -H and DOCKER_HOST */
+	char root[PATH_MAX / 2];      /* its --root, under test_tmpdir() */
+	char exec_root[PATH_MAX / 2]; /* its --exec-root, there too */
+	char sock[PATH_MAX / 2];      /* its socket */
+	char host[PATH_MAX]; /* "unix://SOCK", for -H and DOCKER_HOST */
 	struct running proc;
 };
 
 /* Start boxd on a new root and socket under test_tmpdir(); returns once
  * it listens. Skips the test unless root. */
 void boxd_test_start(struct boxd_test *d);
+
+/* Start it again on the same root, exec root and socket (after the
+ * test killed it). */
+void boxd_test_restart(struct boxd_test *d);
 
 /* Stop it with SIGTERM: it must exit 0, say "boxd: stopped" and remove
  * its socket. */

@@ -1,0 +1,168 @@
+/* test_containers.c - the container module of boxd, driven by the stock
+ * docker CLI: run --rm with its exit status, run -d with ps, logs,
+ * inspect, stop and rm, create + start + wait, rm -f, and a container that
+ * outlives a boxd killed with SIGKILL. Each test starts boxd on a store of
+ * its own holding the test's busybox root. They need the whole chapter,
+ * so they carry no points.
+ */
+#include "boxd_test.h"
+#include "harness.h"
+#include "testroot.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void start_with_busybox(struct boxd_test *d)
+{
+	struct run_result r;
+
+	boxd_test_needs_docker();
+	boxd_test_start(d);
+	TEST_RUN(&r, "boximg", "--root", d->root, "import", testroot_make(),
+	         "busybox");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+}
+
+/* docker ARGS exits with STATUS; its stdout in BUF, first line. */
+static const char *docker_out(const struct boxd_test *d, int status, char *buf,
+                              size_t size, const char *const *args)
+{
+	struct run_result r;
+
+	boxd_test_docker(d, &r, args);
+	test_assert_exit(&r, status);
+	snprintf(buf, size, "%s", r.out);
+	test_run_free(&r);
+	return buf;
+}
+#define DOCKER_OUT(d, status, buf, ...)                                        \
+	docker_out(d, status, buf, sizeof(buf),                                \
+	           (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The seed's docker run: the output through attach (stdout and stderr
+ * apart, in multiplexed frames), the exit status passed on, and --rm
+ * leaves nothing. */
+START_TEST(docker_run_rm_passes_output_and_status)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096];
+
+	start_with_busybox(&d);
+	DOCKER(&d, &r, "run", "--rm", "busybox", "sh", "-c",
+	       "echo hi; echo oops >&2; exit 3");
+	test_assert_exit(&r, 3);
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_assert_str_eq(r.err, "oops\n");
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "ps", "-aq");
+	ck_assert_str_eq(out, "");
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* run -d, then ps, logs, inspect (the seed's UpperDir), stop, rm. */
+START_TEST(docker_run_detached_and_its_lifecycle)
+{
+	char out[4096], upper[PATH_MAX + 16];
+	struct boxd_test d;
+	int i;
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "web", "busybox", "sh",
+	           "-c", "echo started; touch /here; exec sleep 1000");
+	ck_assert_int_eq(strlen(out), 65); /* the ID and a newline */
+	DOCKER_OUT(&d, 0, out, "ps", "--format", "{{.Names}} {{.Status}}");
+	ck_assert_msg(!strncmp(out, "web Up ", 7), "%s", out);
+	for (i = 0; i < 100; i++) {
+		DOCKER_OUT(&d, 0, out, "logs", "web");
+		if (out[0])
+			break;
+		usleep(20000);
+	}
+	ck_assert_str_eq(out, "started\n");
+	DOCKER_OUT(&d, 0, out, "inspect", "--format",
+	           "{{.State.Status}} {{.GraphDriver.Data.UpperDir}}", "web");
+	ck_assert_msg(!strncmp(out, "running /", 9), "%s", out);
+	snprintf(upper, sizeof(upper), "%.*s/here", (int)strcspn(out + 8, "\n"),
+	         out + 8);
+	ck_assert_msg(access(upper, F_OK) == 0, "%s: not there", upper);
+	DOCKER_OUT(&d, 0, out, "stop", "-t", "1", "web");
+	DOCKER_OUT(&d, 0, out, "ps", "-a", "--format", "{{.Status}}");
+	ck_assert_msg(!strncmp(out, "Exited (137)", 12), "%s", out);
+	DOCKER_OUT(&d, 0, out, "rm", "web");
+	DOCKER_OUT(&d, 0, out, "ps", "-aq");
+	ck_assert_str_eq(out, "");
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* create, start, wait; rm of a running one needs -f; errors name what
+ * is missing. */
+START_TEST(docker_create_start_wait_and_errors)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096];
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "create", "--name", "c1", "busybox", "sh", "-c",
+	           "exit 7");
+	DOCKER_OUT(&d, 0, out, "start", "c1");
+	DOCKER_OUT(&d, 0, out, "wait", "c1");
+	ck_assert_str_eq(out, "7\n");
+	DOCKER_OUT(&d, 0, out, "rm", "c1");
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "c2", "busybox", "sleep",
+	           "1000");
+	DOCKER(&d, &r, "rm", "c2");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "Error response from daemon: cannot "
+	                            "remove container"),
+	              "%s", r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "rm", "-f", "c2");
+	DOCKER(&d, &r, "start", "nosuch");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "No such container: nosuch"), "%s", r.err);
+	test_run_free(&r);
+	DOCKER(&d, &r, "run", "--rm", "nosuchimage", "true");
+	test_assert_exit(&r, 125);
+	test_run_free(&r);
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* The daemon dies (SIGKILL); the container does not: its monitor is on
+ * its own. A new boxd lists it and stops it. */
+START_TEST(containers_outlive_a_killed_daemon)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096];
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "long", "busybox",
+	           "sleep", "1000");
+	ck_assert_int_eq(kill(d.proc.pid, SIGKILL), 0);
+	test_finish(&d.proc, &r);
+	test_run_free(&r);
+	unlink(d.sock);
+	boxd_test_restart(&d);
+	DOCKER_OUT(&d, 0, out, "ps", "--format", "{{.Names}} {{.State}}");
+	ck_assert_str_eq(out, "long running\n");
+	DOCKER_OUT(&d, 0, out, "rm", "-f", "long");
+	boxd_test_stop(&d);
+}
+END_TEST
+
+const struct graded_test containers_tests[] = {
+	PROGRAM(docker_run_rm_passes_output_and_status),
+	PROGRAM(docker_run_detached_and_its_lifecycle),
+	PROGRAM(docker_create_start_wait_and_errors),
+	PROGRAM(containers_outlive_a_killed_daemon),
+	{ 0 },
+};
