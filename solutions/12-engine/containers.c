@@ -954,6 +954,18 @@ static struct reply handle_kill(struct request *req)
 	return (struct reply){ .status = 204, .body = strdup("") };
 }
 
+static void delete_from_runtime(const char *id)
+{
+	char rtroot[PATH_MAX];
+	struct runtime rt;
+
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
+	if (runtime_open(rtroot, &rt) == 0) {
+		runtime_delete(&rt, id, true);
+		runtime_close(&rt);
+	}
+}
+
 static struct reply handle_remove(struct request *req)
 {
 	char id[65], dir[PATH_MAX];
@@ -976,6 +988,9 @@ static struct reply handle_remove(struct request *req)
 		signal_container(id, SIGKILL);
 		wait_exited(id, 10000);
 	}
+	/* What the runtime still has of it (its monitor may have been
+	 * killed before it could delete it): the cgroup and the state. */
+	delete_from_runtime(id);
 	pthread_mutex_lock(&engine.lock);
 	ret = store_container_remove(&engine.store, id);
 	container_dir(id, dir, sizeof(dir));
