@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define API_VERSION     "1.50" /* the newest this daemon speaks */
 #define API_MIN_VERSION "1.24" /* the oldest it accepts */
@@ -59,5 +60,37 @@ int api_match(const char *pattern, const char *path,
 /* The body of an error: {"message": MESSAGE} as JSON text (jansson does
  * the escaping), malloc'd; NULL if out of memory. */
 char *api_error_body(const char *message);
+
+/* A multiplexed stream (a container's attach or logs without a terminal)
+ * carries stdout and stderr on one connection as frames: an 8-byte
+ * header, then LEN bytes of the stream's output. The header is the
+ * stream (0 stdin, 1 stdout, 2 stderr), three zero bytes, and LEN as a
+ * big-endian 32-bit number. (With a terminal there is one stream, and
+ * the bytes go as they are.) */
+enum api_stream { API_STDIN, API_STDOUT, API_STDERR };
+
+/* Fill HEADER for a frame of LEN bytes (at most UINT32_MAX) of STREAM. */
+void api_frame_header(enum api_stream stream, size_t len,
+                      unsigned char header[8]);
+
+/* Reading a multiplexed stream, which arrives in pieces cut anywhere
+ * (in a header, in a payload): what has been read of the frame under
+ * way. Start zeroed. */
+struct api_demux {
+	unsigned char header[8];
+	size_t have;   /* bytes of HEADER read so far */
+	uint32_t left; /* payload bytes of this frame still to come */
+	int stream;    /* its stream */
+};
+
+/* Feed the LEN bytes of DATA to D: for each run of payload, call
+ * FN(stream, bytes, n, CLS) (a frame's payload may come in several
+ * calls; an empty frame gives none). Returns 0, or -EPROTO for a header
+ * that is not one (a stream above 2, padding that is not zero); then
+ * nothing more can be read. */
+int api_demux_feed(struct api_demux *d, const char *data, size_t len,
+                   void (*fn)(int stream, const char *bytes, size_t n,
+                              void *cls),
+                   void *cls);
 
 #endif

@@ -63,3 +63,40 @@ char *api_error_body(const char *message)
 	json_decref(doc);
 	return text;
 }
+
+void api_frame_header(enum api_stream stream, size_t len,
+                      unsigned char header[8])
+{
+	/* EXERCISE 12.3: Write a frame's header (5 points)
+	 *
+	 * Byte 0 the stream, bytes 1-3 zero, bytes 4-7 LEN, most
+	 * significant byte first (boxmon and the logs handler send every
+	 * chunk of output behind one).
+	 *
+	 * Replace the stub below with your code.
+	 */
+	(void)stream;
+	(void)len;
+	memset(header, 0xee, 8);
+	exercise_todo("12.3");
+}
+
+int api_demux_feed(struct api_demux *d, const char *data, size_t len,
+                   void (*fn)(int stream, const char *bytes, size_t n,
+                              void *cls),
+                   void *cls)
+{
+	/* EXERCISE 12.4: Read a multiplexed stream (15 points)
+	 *
+	 * A loop over DATA. While D->have < 8, copy bytes into D->header;
+	 * when it is complete, check it (stream 0 to 2, bytes 1-3 zero:
+	 * else -EPROTO) and take the stream and the length into D->stream
+	 * and D->left. While D->left > 0, hand FN the payload bytes that
+	 * are there (as many as D->left allows) and count them off. A
+	 * frame done (D->left == 0 after its header), the next one starts:
+	 * D->have = 0.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("12.4", d, data, len, fn, cls);
+}

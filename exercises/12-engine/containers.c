@@ -698,14 +698,10 @@ static struct reply handle_logs(struct request *req)
 				body = grown;
 			}
 			if (body && !tty) {
-				unsigned char h[8] = { is_err ? 2 : 1,
-					               0,
-					               0,
-					               0,
-					               (unsigned char)(n >> 24),
-					               (unsigned char)(n >> 16),
-					               (unsigned char)(n >> 8),
-					               (unsigned char)n };
+				unsigned char h[8];
+
+				api_frame_header(
+				        is_err ? API_STDERR : API_STDOUT, n, h);
 
 				memcpy(body + len, h, 8);
 				len += 8;

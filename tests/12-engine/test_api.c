@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 START_TEST(version_is_split_off)
@@ -99,10 +100,81 @@ START_TEST(routes_that_do_not_match)
 }
 END_TEST
 
+/* A frame's header: stream, three zero bytes, big-endian length. */
+START_TEST(frame_header_is_eight_bytes)
+{
+	unsigned char h[8];
+	static const unsigned char out[8] = {
+		1, 0, 0, 0, 0x01, 0x02, 0x03, 0x04
+	};
+	static const unsigned char err[8] = { 2, 0, 0, 0, 0, 0, 0, 5 };
+
+	api_frame_header(API_STDOUT, 0x01020304, h);
+	ck_assert_mem_eq(h, out, 8);
+	api_frame_header(API_STDERR, 5, h);
+	ck_assert_mem_eq(h, err, 8);
+}
+END_TEST
+
+struct collected {
+	char text[256];
+	size_t len;
+	int calls;
+};
+
+/* Each payload as "STREAM:bytes|". */
+static void collect(int stream, const char *bytes, size_t n, void *cls)
+{
+	struct collected *c = cls;
+
+	c->len += (size_t)snprintf(c->text + c->len, sizeof(c->text) - c->len,
+	                           "%d:%.*s|", stream, (int)n, bytes);
+	c->calls++;
+}
+
+/* Three frames (stdout "hello\n", an empty one, stderr "oops"), fed
+ * whole and one byte at a time: the same bytes to the same streams. */
+START_TEST(demux_reads_frames_cut_anywhere)
+{
+	static const char stream[] = "\1\0\0\0\0\0\0\6hello\n"
+	                             "\1\0\0\0\0\0\0\0"
+	                             "\2\0\0\0\0\0\0\4oops";
+	struct collected whole = { 0 }, bytes = { 0 };
+	struct api_demux d = { 0 }, e = { 0 };
+	size_t i, len = sizeof(stream) - 1;
+
+	ck_assert_ok(api_demux_feed(&d, stream, len, collect, &whole),
+	             "api_demux_feed");
+	ck_assert_str_eq(whole.text, "1:hello\n|2:oops|");
+	ck_assert_int_eq(whole.calls, 2);
+	for (i = 0; i < len; i++)
+		ck_assert_ok(api_demux_feed(&e, stream + i, 1, collect, &bytes),
+		             "api_demux_feed of one byte");
+	ck_assert_str_eq(bytes.text,
+	                 "1:h|1:e|1:l|1:l|1:o|1:\n|2:o|2:o|2:p|2:s|");
+}
+END_TEST
+
+START_TEST(demux_refuses_what_is_not_a_header)
+{
+	struct collected c = { 0 };
+	struct api_demux d = { 0 }, e = { 0 };
+
+	ck_assert_err(api_demux_feed(&d, "\3\0\0\0\0\0\0\1x", 9, collect, &c),
+	              -EPROTO, "a frame of stream 3");
+	ck_assert_err(api_demux_feed(&e, "\1\0\1\0\0\0\0\1x", 9, collect, &c),
+	              -EPROTO, "padding that is not zero");
+	ck_assert_int_eq(c.calls, 0);
+}
+END_TEST
+
 const struct graded_test api_tests[] = {
 	GRADED("12.1", version_is_split_off),
 	GRADED("12.1", bad_versions_are_refused),
 	GRADED("12.2", routes_match_with_their_placeholders),
 	GRADED("12.2", routes_that_do_not_match),
+	GRADED("12.3", frame_header_is_eight_bytes),
+	GRADED("12.4", demux_reads_frames_cut_anywhere),
+	GRADED("12.4", demux_refuses_what_is_not_a_header),
 	{ 0 },
 };
