@@ -997,6 +997,295 @@ static struct reply handle_remove(struct request *req)
 	return (struct reply){ .status = 204, .body = strdup("") };
 }
 
+/* --- exec ----------------------------------------------------------------- */
+
+/* A process started in a running container, as `docker exec` asks:
+ * created (its config kept), started (a boxrun exec, beside boxd),
+ * ended (its exit code kept for GET /exec/ID/json). */
+struct exec_inst {
+	char id[65];
+	char container[65];
+	json_t *config; /* Cmd, Env, WorkingDir, Tty, AttachStdin... */
+	bool running, ended;
+	int exit_code;
+	pid_t pid;
+};
+static struct exec_inst execs[64];
+
+static struct exec_inst *find_exec(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(execs) / sizeof(execs[0]); i++)
+		if (execs[i].id[0] && !strcmp(execs[i].id, id))
+			return &execs[i];
+	return NULL;
+}
+
+static struct reply handle_exec_create(struct request *req)
+{
+	json_t *body = req->body ? json_loads(req->body, 0, NULL) : NULL;
+	json_t *state, *cmd = json_object_get(body, "Cmd");
+	struct exec_inst *e = NULL;
+	unsigned char bytes[32];
+	char id[65];
+	size_t i;
+	int fd;
+
+	if (find(req->args[0], id) < 0) {
+		json_decref(body);
+		return no_such(req->args[0]);
+	}
+	state = read_json(id, "state.json");
+	if (strcmp(status_of(state), "running")) {
+		json_decref(state);
+		json_decref(body);
+		return engine_error(409, "Container %s is not running", id);
+	}
+	json_decref(state);
+	if (!json_is_array(cmd) || !json_array_size(cmd)) {
+		json_decref(body);
+		return engine_error(400, "exec: Cmd: expected a command");
+	}
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, bytes, sizeof(bytes)) != sizeof(bytes)) {
+		json_decref(body);
+		return engine_error(500, "read /dev/urandom");
+	}
+	close(fd);
+	pthread_mutex_lock(&engine.lock);
+	for (i = 0; i < sizeof(execs) / sizeof(execs[0]) && !e; i++)
+		if (!execs[i].id[0] || execs[i].ended)
+			e = &execs[i];
+	if (e) {
+		json_decref(e->config);
+		*e = (struct exec_inst){ .config = body };
+		for (i = 0; i < sizeof(bytes); i++)
+			snprintf(e->id + 2 * i, 3, "%02x", bytes[i]);
+		memcpy(e->container, id, 65);
+	}
+	pthread_mutex_unlock(&engine.lock);
+	if (!e) {
+		json_decref(body);
+		return engine_error(503, "too many execs under way");
+	}
+	return engine_json(201, json_pack("{s:s}", "Id", e->id));
+}
+
+/* `boxrun exec` of E, beside boxd, its stdio on OUT, ERR (and IN, or
+ * /dev/null); the PID, or -errno. Everything is made before fork(): the
+ * child of a threaded process only execs. */
+static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err)
+{
+	char rtroot[PATH_MAX], boxrun[PATH_MAX + 8], *argv[96], *p;
+	char envs[32][1024];
+	json_t *oci = read_json(e->container, "config.json"), *v;
+	const char *cwd =
+	        json_string_value(json_object_get(e->config, "WorkingDir"));
+	size_t n = 0, i, k = 0;
+	ssize_t len;
+	pid_t pid;
+
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
+	len = readlink("/proc/self/exe", boxrun, sizeof(boxrun) - 8);
+	boxrun[len > 0 ? len : 0] = '\0';
+	p = strrchr(boxrun, '/');
+	strcpy(p ? p + 1 : boxrun, "boxrun");
+	argv[n++] = boxrun;
+	argv[n++] = "--root";
+	argv[n++] = rtroot;
+	argv[n++] = "exec";
+	if (cwd && *cwd) {
+		argv[n++] = "--cwd";
+		argv[n++] = (char *)cwd;
+	}
+	/* The container's environment, then the exec's own. */
+	json_array_foreach(
+	        json_object_get(json_object_get(oci, "process"), "env"), i, v)
+	{
+		if (k < 32 && n < 80) {
+			snprintf(envs[k], sizeof(envs[k]), "%s",
+			         json_string_value(v));
+			argv[n++] = "--env";
+			argv[n++] = envs[k++];
+		}
+	}
+	json_array_foreach(json_object_get(e->config, "Env"), i, v)
+	{
+		if (k < 32 && n < 80 && json_is_string(v)) {
+			snprintf(envs[k], sizeof(envs[k]), "%s",
+			         json_string_value(v));
+			argv[n++] = "--env";
+			argv[n++] = envs[k++];
+		}
+	}
+	argv[n++] = e->container;
+	json_array_foreach(json_object_get(e->config, "Cmd"), i, v)
+	{
+		if (n < 94 && json_is_string(v))
+			argv[n++] = (char *)json_string_value(v);
+	}
+	argv[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(in >= 0 ? in : null, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(boxrun, argv);
+		_exit(127);
+	}
+	json_decref(oci);
+	return pid < 0 ? -errno : pid;
+}
+
+/* After the 101: run it, its output framed to the client, the client's
+ * bytes to its stdin; its exit code kept before the connection closes. */
+static void exec_stream(void *data, int fd, const char *extra, size_t extra_len)
+{
+	struct exec_inst *e = data;
+	bool tty = json_is_true(json_object_get(e->config, "Tty"));
+	bool want_in = json_is_true(json_object_get(e->config, "AttachStdin"));
+	int out[2], err[2], in[2] = { -1, -1 }, status, open_pipes = 2;
+	char buf[16384];
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    (want_in && pipe2(in, O_CLOEXEC) < 0))
+		return;
+	pid = spawn_exec(e, in[0], out[1], err[1]);
+	close(out[1]);
+	close(err[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	if (pid < 0)
+		return;
+	pthread_mutex_lock(&engine.lock);
+	e->pid = pid;
+	e->running = true;
+	pthread_mutex_unlock(&engine.lock);
+	if (extra_len && in[1] >= 0)
+		(void)!write(in[1], extra, extra_len);
+	while (open_pipes > 0) {
+		struct pollfd p[3] = { { .fd = out[0], .events = POLLIN },
+			               { .fd = err[0], .events = POLLIN },
+			               { .fd = in[1] >= 0 ? fd : -1,
+			                 .events = POLLIN } };
+		ssize_t n;
+		int i;
+
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < 2; i++) {
+			unsigned char h[8];
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			n = read(p[i].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				close(p[i].fd);
+				*(i ? &err[0] : &out[0]) = -1;
+				open_pipes--;
+				continue;
+			}
+			api_frame_header(i ? API_STDERR : API_STDOUT, (size_t)n,
+			                 h);
+			if (!tty)
+				(void)!write(fd, h, 8);
+			(void)!write(fd, buf, (size_t)n);
+		}
+		if (p[2].fd >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0) {
+				close(in[1]);
+				in[1] = -1;
+			} else {
+				(void)!write(in[1], buf, (size_t)n);
+			}
+		}
+	}
+	if (in[1] >= 0)
+		close(in[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&engine.lock);
+	e->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+	                                 : 128 + WTERMSIG(status);
+	e->running = false;
+	e->ended = true;
+	pthread_mutex_unlock(&engine.lock);
+	shutdown(fd, SHUT_RDWR);
+}
+
+static struct reply handle_exec_start(struct request *req)
+{
+	json_t *body = req->body ? json_loads(req->body, 0, NULL) : NULL;
+	bool detach = json_is_true(json_object_get(body, "Detach"));
+	struct exec_inst *e;
+	bool tty;
+
+	json_decref(body);
+	pthread_mutex_lock(&engine.lock);
+	e = find_exec(req->args[0]);
+	pthread_mutex_unlock(&engine.lock);
+	if (!e)
+		return engine_error(404, "No such exec instance: %s",
+		                    req->args[0]);
+	tty = json_is_true(json_object_get(e->config, "Tty"));
+	if (detach) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		pid_t pid = spawn_exec(e, -1, null, null);
+
+		close(null);
+		if (pid < 0)
+			return engine_error(500, "exec: %s", strerror(-pid));
+		e->pid = pid;
+		e->running = true;
+		return (struct reply){ .status = 200, .body = strdup("") };
+	}
+	return (struct reply){
+		.status = 101,
+		.type = tty ? "application/vnd.docker.raw-stream"
+		            : "application/vnd.docker.multiplexed-stream",
+		.upgrade = exec_stream,
+		.data = e,
+	};
+}
+
+static struct reply handle_exec_inspect(struct request *req)
+{
+	struct exec_inst *e;
+	json_t *doc;
+
+	pthread_mutex_lock(&engine.lock);
+	e = find_exec(req->args[0]);
+	if (e && e->running && !e->ended && e->pid > 0) {
+		int status;
+
+		if (waitpid(e->pid, &status, WNOHANG) == e->pid) {
+			e->exit_code = WIFEXITED(status)
+			                       ? WEXITSTATUS(status)
+			                       : 128 + WTERMSIG(status);
+			e->running = false;
+			e->ended = true;
+		}
+	}
+	doc = e ? json_pack("{s:s, s:b, s:i, s:i, s:s, s:b, s:b, s:b}", "ID",
+	                    e->id, "Running", e->running, "ExitCode",
+	                    e->exit_code, "Pid", (int)e->pid, "ContainerID",
+	                    e->container, "OpenStdin",
+	                    json_is_true(
+	                            json_object_get(e->config, "AttachStdin")),
+	                    "OpenStdout", 1, "OpenStderr", 1)
+	        : NULL;
+	pthread_mutex_unlock(&engine.lock);
+	if (!e)
+		return engine_error(404, "No such exec instance: %s",
+		                    req->args[0]);
+	return engine_json(200, doc);
+}
+
 const struct route container_routes[] = {
 	{ "POST", "/containers/create", handle_create },
 	{ "POST", "/containers/{id}/start", handle_start },
@@ -1008,5 +1297,8 @@ const struct route container_routes[] = {
 	{ "POST", "/containers/{id}/stop", handle_stop },
 	{ "POST", "/containers/{id}/kill", handle_kill },
 	{ "DELETE", "/containers/{id}", handle_remove },
+	{ "POST", "/containers/{id}/exec", handle_exec_create },
+	{ "POST", "/exec/{id}/start", handle_exec_start },
+	{ "GET", "/exec/{id}/json", handle_exec_inspect },
 	{ NULL, NULL, NULL },
 };

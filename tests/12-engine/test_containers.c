@@ -159,10 +159,40 @@ START_TEST(containers_outlive_a_killed_daemon)
 }
 END_TEST
 
+/* docker exec: another process in the running container, its output
+ * framed, its exit status passed on; with -i, stdin. */
+START_TEST(docker_exec_runs_in_the_container)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096], host[64];
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "web", "busybox", "sleep",
+	           "1000");
+	snprintf(host, sizeof(host), "%.12s\n", out);
+	DOCKER(&d, &r, "exec", "web", "sh", "-c",
+	       "hostname; echo oops >&2; exit 4");
+	test_assert_exit(&r, 4);
+	ck_assert_str_eq(r.out, host);
+	ck_assert_str_eq(r.err, "oops\n");
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "exec", "web", "ps", "-o", "pid,comm");
+	ck_assert_msg(strstr(out, "    1 sleep"), "%s", out);
+	DOCKER(&d, &r, "exec", "nosuch", "true");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "No such container: nosuch"), "%s", r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "rm", "-f", "web");
+	boxd_test_stop(&d);
+}
+END_TEST
+
 const struct graded_test containers_tests[] = {
 	PROGRAM(docker_run_rm_passes_output_and_status),
 	PROGRAM(docker_run_detached_and_its_lifecycle),
 	PROGRAM(docker_create_start_wait_and_errors),
 	PROGRAM(containers_outlive_a_killed_daemon),
+	PROGRAM(docker_exec_runs_in_the_container),
 	{ 0 },
 };
