@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,8 +105,74 @@ START_TEST(docker_cli_talks_to_boxd)
 }
 END_TEST
 
+/* Send DATA on a new connection to SOCK, read what comes back (at most
+ * SIZE - 1 bytes) until the daemon closes; "" if it only closed. */
+static void raw_exchange(const char *sock_path, const char *data, size_t len,
+                         char *buf, size_t size)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.100s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof(addr)),
+	                 0);
+	signal(SIGPIPE, SIG_IGN);
+	while (len && (n = write(fd, data, len)) > 0) {
+		data += n;
+		len -= (size_t)n;
+	}
+	shutdown(fd, SHUT_WR);
+	while (got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fd);
+}
+
+/* Garbage, a request cut short, a 10 MB header, a body that is not
+ * JSON: each gets an error or a closed connection, and the daemon
+ * answers the next request. */
+START_TEST(boxd_survives_bad_requests)
+{
+	static const char ping[] = "GET /_ping HTTP/1.1\r\nHost: x\r\n"
+	                           "Connection: close\r\n\r\n";
+	static const char bad_json[] =
+	        "POST /v1.50/containers/create HTTP/1.1\r\nHost: x\r\n"
+	        "Content-Length: 5\r\nConnection: close\r\n\r\n{nope";
+	size_t big_len = 10u << 20;
+	char *big = malloc(big_len + 64), reply[4096];
+	struct run_result r;
+
+	ck_assert_ptr_nonnull(big);
+	start_boxd();
+	raw_exchange(sock, "garbage\r\n\r\n", 11, reply, sizeof(reply));
+	raw_exchange(sock, "GET /v1.50/vers", 15, reply, sizeof(reply));
+	memcpy(big, "GET /_ping HTTP/1.1\r\nX-Big: ", 29);
+	memset(big + 29, 'a', big_len - 29);
+	raw_exchange(sock, big, big_len, reply, sizeof(reply));
+	ck_assert_msg(!strstr(reply, " 200 "), "a 10 MB header was served");
+	raw_exchange(sock, bad_json, sizeof(bad_json) - 1, reply,
+	             sizeof(reply));
+	ck_assert_msg(!strncmp(reply, "HTTP/1.1 400 ", 13), "%s", reply);
+	ck_assert_msg(strstr(reply, "{\"message\":"), "%s", reply);
+	raw_exchange(sock, ping, sizeof(ping) - 1, reply, sizeof(reply));
+	ck_assert_msg(!strncmp(reply, "HTTP/1.1 200 ", 13) &&
+	                      strstr(reply, "\r\n\r\nOK"),
+	              "%s", reply);
+	TEST_RUN(&r, "box", "-H", host, "version");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	free(big);
+	stop_boxd();
+}
+END_TEST
+
 const struct graded_test programs_tests[] = {
 	PROGRAM(box_version_asks_the_daemon),
 	PROGRAM(docker_cli_talks_to_boxd),
+	PROGRAM(boxd_survives_bad_requests),
 	{ 0 },
 };
