@@ -195,6 +195,31 @@ static void accept_client(int listen_fd)
 	clients[n_clients++] = fd;
 }
 
+/* The fd that came over the unix socket SOCK (SCM_RIGHTS), or -errno. */
+static int receive_fd(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char name[256];
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
+	struct msghdr msg = { .msg_iov = &iov,
+		              .msg_iovlen = 1,
+		              .msg_control = control.buf,
+		              .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
+		return -errno;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -EPROTO;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
 /* Mount the container's layers on MERGED (chapter 08's options, which
  * name the layers relative to the store's overlay2/). */
 static void mount_layers(const struct store *store, const char *id,
@@ -259,7 +284,7 @@ int main(int argc, char **argv)
 	char merged[PATH_MAX], path[PATH_MAX * 2], started[48], finished[48];
 	char buf[16384], rtroot[PATH_MAX], *text;
 	int c, attachers = 0, out[2], err_pipe[2], in[2], listen_fd, status;
-	int saved_err;
+	int saved_err, console[2] = { -1, -1 }, master = -1;
 	struct runtime_create create = { .foreground = true, .console_fd = -1 };
 	struct container_state state;
 	struct spec_error error;
@@ -325,8 +350,21 @@ int main(int argc, char **argv)
 	create.id = id;
 	create.bundle = dir;
 	create.spec = &spec;
+	/* With a terminal, the container sends us its master end (chapter
+	 * 11's console socket), the way runc sends it to conmon. */
+	if (spec.process.terminal &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+		give_up("socketpair", errno);
+	create.console_fd = spec.process.terminal ? console[0] : -1;
 	now_rfc3339(started, sizeof(started));
 	ret = runtime_create(&rt, &create, &state, &error);
+	if (ret == 0 && spec.process.terminal) {
+		close(console[0]);
+		master = receive_fd(console[1]);
+		close(console[1]);
+		if (master < 0)
+			ret = master;
+	}
 	if (ret == 0)
 		ret = runtime_start(&rt, id);
 	/* From here the container has its own copies of the pipes' ends. */
@@ -345,8 +383,19 @@ int main(int argc, char **argv)
 	}
 	save_state("running", state.pid, 0, started, "0001-01-01T00:00:00Z",
 	           "");
+	if (master >= 0) {
+		/* One stream, the terminal's: read like stdout, written to
+		 * with what clients send. */
+		close(out[0]);
+		close(err_pipe[0]);
+		out[0] = master;
+		err_pipe[0] = -1;
+		close(in[1]);
+		in[1] = master;
+		open_stdin = true;
+	}
 	/* Copy until both output pipes are at their end. */
-	for (int open_pipes = 2; open_pipes > 0;) {
+	for (int open_pipes = master >= 0 ? 1 : 2; open_pipes > 0;) {
 		struct pollfd p[3 + MAX_CLIENTS] = {
 			{ .fd = out[0], .events = POLLIN },
 			{ .fd = err_pipe[0], .events = POLLIN },
@@ -393,7 +442,7 @@ int main(int argc, char **argv)
 				/* Its input ends (it may still read output):
 				 * the container's stdin ends with it. */
 				client_done[which[i - 3]] = true;
-				if (open_stdin && in[1] >= 0) {
+				if (open_stdin && in[1] >= 0 && master < 0) {
 					close(in[1]);
 					in[1] = -1;
 				}

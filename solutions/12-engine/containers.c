@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1286,6 +1287,40 @@ static struct reply handle_exec_inspect(struct request *req)
 	return engine_json(200, doc);
 }
 
+/* POST /containers/ID/resize?h=H&w=W: the terminal's size, set through
+ * the container's process's end of it (its stdin, the pty's slave):
+ * TIOCSWINSZ works on either end, and the kernel sends the foreground
+ * process group SIGWINCH. */
+static struct reply handle_resize(struct request *req)
+{
+	const char *h = request_query(req, "h"), *w = request_query(req, "w");
+	struct winsize size = { 0 };
+	char id[65], path[64];
+	json_t *state;
+	int pid, fd, ret = 0;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	if (!h || !w || atoi(h) <= 0 || atoi(w) <= 0)
+		return engine_error(400, "resize: h and w must be positive");
+	state = read_json(id, "state.json");
+	pid = (int)json_integer_value(json_object_get(state, "Pid"));
+	json_decref(state);
+	snprintf(path, sizeof(path), "/proc/%d/fd/0", pid);
+	fd = pid > 0 ? open(path, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+	size.ws_row = (unsigned short)atoi(h);
+	size.ws_col = (unsigned short)atoi(w);
+	if (fd < 0 || !isatty(fd))
+		ret = -ENOTTY;
+	else if (ioctl(fd, TIOCSWINSZ, &size) < 0)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		return engine_error(409, "resize %s: it has no terminal", id);
+	return (struct reply){ .status = 200, .body = strdup("") };
+}
+
 const struct route container_routes[] = {
 	{ "POST", "/containers/create", handle_create },
 	{ "POST", "/containers/{id}/start", handle_start },
@@ -1300,5 +1335,6 @@ const struct route container_routes[] = {
 	{ "POST", "/containers/{id}/exec", handle_exec_create },
 	{ "POST", "/exec/{id}/start", handle_exec_start },
 	{ "GET", "/exec/{id}/json", handle_exec_inspect },
+	{ "POST", "/containers/{id}/resize", handle_resize },
 	{ NULL, NULL, NULL },
 };

@@ -9,9 +9,13 @@
 #include "harness.h"
 #include "testroot.h"
 
+#include "file.h"
+
 #include <limits.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -188,11 +192,45 @@ START_TEST(docker_exec_runs_in_the_container)
 }
 END_TEST
 
+/* docker run -it: a terminal from the container's own devpts (chapter
+ * 11's console socket, received by the monitor), its size from the
+ * client's (resize), the exit status passed on. script(1) gives the CLI
+ * a terminal. */
+START_TEST(docker_run_with_a_terminal)
+{
+	char command[PATH_MAX * 2], log[PATH_MAX], *text;
+	struct boxd_test d;
+	struct run_result r;
+
+	if (access("/usr/bin/script", X_OK) < 0)
+		test_skip("no script(1)");
+	start_with_busybox(&d);
+	snprintf(log, sizeof(log), "%s/typescript", test_tmpdir());
+	snprintf(command, sizeof(command),
+	         "stty rows 33 cols 99; DOCKER_HOST=%s /usr/local/bin/docker "
+	         "run -it --rm busybox sh -c 'tty; sleep 0.3; stty size; "
+	         "exit 6'",
+	         d.host);
+	test_run((char *const[]){ "/usr/bin/script", "-qec", command, log,
+	                          NULL },
+	         &r);
+	test_assert_exit(&r, 6);
+	test_run_free(&r);
+	ck_assert_int_eq(file_read_all(AT_FDCWD, log, &text, NULL), 0);
+	ck_assert_msg(strstr(text, "/dev/pts/0\r\n") &&
+	                      strstr(text, "33 99\r\n"),
+	              "%s", text);
+	free(text);
+	boxd_test_stop(&d);
+}
+END_TEST
+
 const struct graded_test containers_tests[] = {
 	PROGRAM(docker_run_rm_passes_output_and_status),
 	PROGRAM(docker_run_detached_and_its_lifecycle),
 	PROGRAM(docker_create_start_wait_and_errors),
 	PROGRAM(containers_outlive_a_killed_daemon),
 	PROGRAM(docker_exec_runs_in_the_container),
+	PROGRAM(docker_run_with_a_terminal),
 	{ 0 },
 };
