@@ -225,6 +225,58 @@ START_TEST(docker_run_with_a_terminal)
 }
 END_TEST
 
+/* The same flows through the lab's own client, box. */
+START_TEST(box_runs_and_manages_containers)
+{
+	struct boxd_test d;
+	struct run_result r;
+
+	start_with_busybox(&d);
+	TEST_RUN(&r, "box", "-H", d.host, "run", "--rm", "busybox", "sh", "-c",
+	         "echo hi; echo oops >&2; exit 3");
+	test_assert_exit(&r, 3);
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_assert_str_eq(r.err, "oops\n");
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "run", "-d", "--name", "web",
+	         "busybox", "sh", "-c",
+	         "trap 'exit 0' TERM; echo started; sleep 100 & wait");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "ps");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, " Up ") && strstr(r.out, " web\n"), "%s",
+	              r.out);
+	test_run_free(&r);
+	for (int i = 0; i < 100; i++) {
+		TEST_RUN(&r, "box", "-H", d.host, "logs", "web");
+		if (r.out[0])
+			break;
+		test_run_free(&r);
+		usleep(20000);
+	}
+	ck_assert_str_eq(r.out, "started\n");
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "rm", "web");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "box: Error response from daemon: cannot "
+	                            "remove container"),
+	              "%s", r.err);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "stop", "web");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "rm", "web");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "ps", "-a");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(!strstr(r.out, "web"), "%s", r.out);
+	test_run_free(&r);
+	boxd_test_stop(&d);
+}
+END_TEST
+
 const struct graded_test containers_tests[] = {
 	PROGRAM(docker_run_rm_passes_output_and_status),
 	PROGRAM(docker_run_detached_and_its_lifecycle),
@@ -232,5 +284,6 @@ const struct graded_test containers_tests[] = {
 	PROGRAM(containers_outlive_a_killed_daemon),
 	PROGRAM(docker_exec_runs_in_the_container),
 	PROGRAM(docker_run_with_a_terminal),
+	PROGRAM(box_runs_and_manages_containers),
 	{ 0 },
 };
