@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "runtime.h"
 #include "spec.h"
+#include "status.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -679,15 +680,15 @@ static struct reply handle_logs(struct request *req)
 	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
 	log = fopen(path, "re");
 	while (body && log && fgets(line, sizeof(line), log)) {
-		json_t *entry = json_loads(line, 0, NULL);
-		const char *stream =
-		        json_string_value(json_object_get(entry, "stream"));
-		const char *text =
-		        json_string_value(json_object_get(entry, "log"));
-		size_t n = json_string_length(json_object_get(entry, "log"));
-		bool is_err = stream && !strcmp(stream, "stderr");
+		int stream;
+		char *text;
+		size_t n;
+		bool is_err;
 
-		if (text && ((is_err && err) || (!is_err && out))) {
+		if (log_parse(line, &stream, &text, &n) < 0)
+			continue; /* a line cut short by a crash: skipped */
+		is_err = stream == 2;
+		if ((is_err && err) || (!is_err && out)) {
 			while (len + n + 8 > cap) {
 				char *grown = realloc(body, cap *= 2);
 
@@ -703,7 +704,6 @@ static struct reply handle_logs(struct request *req)
 
 				api_frame_header(
 				        is_err ? API_STDERR : API_STDOUT, n, h);
-
 				memcpy(body + len, h, 8);
 				len += 8;
 			}
@@ -712,7 +712,7 @@ static struct reply handle_logs(struct request *req)
 				len += n;
 			}
 		}
-		json_decref(entry);
+		free(text);
 	}
 	if (log)
 		fclose(log);
@@ -728,7 +728,7 @@ static struct reply handle_logs(struct request *req)
 	};
 }
 
-/* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS. */
+/* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS (12.5). */
 static void human_status(json_t *state, char *buf, size_t size)
 {
 	const char *status = status_of(state);
@@ -739,15 +739,11 @@ static void human_status(json_t *state, char *buf, size_t size)
 
 	if (at && strptime(at, "%Y-%m-%dT%H:%M:%S", &tm) && tm.tm_year > 70)
 		secs = (long)(time(NULL) - timegm(&tm));
-	if (!strcmp(status, "created"))
-		snprintf(buf, size, "Created");
-	else if (!strcmp(status, "running"))
-		snprintf(buf, size, "Up %ld seconds", secs);
-	else
-		snprintf(buf, size, "Exited (%d) %ld seconds ago",
-		         (int)json_integer_value(
-		                 json_object_get(state, "ExitCode")),
-		         secs);
+	if (status_line(
+	            status,
+	            (int)json_integer_value(json_object_get(state, "ExitCode")),
+	            secs, buf, size) < 0)
+		snprintf(buf, size, "%s", status);
 }
 
 /* The command line ps shows: the process's args joined. */
