@@ -46,4 +46,21 @@ char *log_line(int stream, const char *bytes, size_t n, const char *when);
 int log_parse(const char *line, int *ret_stream, char **ret_bytes,
               size_t *ret_len);
 
+/* What an action does to a container in STATUS ("created", "running",
+ * "paused", "exited"), as the API answers it: the status it leads to, or
+ * why not. ACTION is "start", "stop", "kill", "pause", "unpause",
+ * "remove" (FORCE: `rm -f`, which stops a running one first).
+ *	start	created, exited -> running; running, paused: nothing to do
+ *	stop	running, paused -> exited; created, exited: nothing to do
+ *	kill	running, paused -> exited; else refused
+ *	pause	running -> paused; else refused
+ *	unpause	paused -> running; else refused
+ *	remove	created, exited -> removed; running, paused -> removed
+ *		with FORCE, else refused
+ * Returns the HTTP status of the answer: 204 (done: *RET_STATUS is the
+ * new one), 304 (nothing to do: it stays), 409 (refused: a conflict), or
+ * 400 for an action or a status that is not one. */
+int status_next(const char *status, const char *action, int force,
+                const char **ret_status);
+
 #endif

@@ -4,6 +4,7 @@
 #include "exercise.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,4 +53,18 @@ int log_parse(const char *line, int *ret_stream, char **ret_bytes,
               size_t *ret_len)
 {
 	return exercise_todo("12.6", line, ret_stream, ret_bytes, ret_len);
+}
+
+int status_next(const char *status, const char *action, int force,
+                const char **ret_status)
+{
+	/* EXERCISE 12.7: A container's lifecycle (15 points)
+	 *
+	 * The table of status.h, as code: first refuse (400) a STATUS
+	 * that is none of the four and an ACTION that is none of the six;
+	 * then answer each action. Set *RET_STATUS only with 204.
+	 *
+	 * Replace the stub below with your code.
+	 */
+	return exercise_todo("12.7", status, action, force, ret_status);
 }

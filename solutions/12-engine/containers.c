@@ -448,17 +448,16 @@ static struct reply handle_start(struct request *req)
 	char id[65];
 	const char *status;
 	json_t *state;
-	int i, ret;
+	int i, ret, code;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	status = status_of(state);
-	if (!strcmp(status, "running")) {
-		json_decref(state);
-		return (struct reply){ .status = 304, .body = strdup("") };
-	}
+	code = status_next(status_of(state), "start", 0, &status);
 	json_decref(state);
+	if (code != 204) /* 304: it runs already */
+		return (struct reply){ .status = (unsigned int)code,
+			               .body = strdup("") };
 	pthread_mutex_lock(&engine.lock);
 	ret = spawn_monitor(id, pending_count(id));
 	pthread_mutex_unlock(&engine.lock);
@@ -910,18 +909,19 @@ static bool wait_exited(const char *id, int ms)
 static struct reply handle_stop(struct request *req)
 {
 	const char *t = request_query(req, "t");
-	int seconds = t ? atoi(t) : 10;
+	int seconds = t ? atoi(t) : 10, code;
+	const char *next;
 	char id[65];
 	json_t *state;
-	bool running;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	running = !strcmp(status_of(state), "running");
+	code = status_next(status_of(state), "stop", 0, &next);
 	json_decref(state);
-	if (!running)
-		return (struct reply){ .status = 304, .body = strdup("") };
+	if (code != 204) /* 304: it is not running */
+		return (struct reply){ .status = (unsigned int)code,
+			               .body = strdup("") };
 	signal_container(id, SIGTERM);
 	if (!wait_exited(id, seconds * 1000)) {
 		signal_container(id, SIGKILL);
@@ -962,16 +962,19 @@ static void delete_from_runtime(const char *id)
 static struct reply handle_remove(struct request *req)
 {
 	char id[65], dir[PATH_MAX];
+	const char *next;
 	json_t *state;
 	bool running;
-	int ret;
+	int ret, code;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
 	running = !strcmp(status_of(state), "running");
+	code = status_next(status_of(state), "remove",
+	                   request_query_bool(req, "force"), &next);
 	json_decref(state);
-	if (running && !request_query_bool(req, "force"))
+	if (code == 409)
 		return engine_error(409,
 		                    "cannot remove container \"%s\": container "
 		                    "is running: stop the container before "

@@ -98,9 +98,57 @@ START_TEST(log_lines_round_trip)
 }
 END_TEST
 
+/* status_next(STATUS, ACTION, FORCE) answers CODE (and NEXT with 204). */
+static void next_is(const char *status, const char *action, int force, int code,
+                    const char *next)
+{
+	const char *got = "untouched";
+	int ret = status_next(status, action, force, &got);
+
+	ck_assert_msg(ret == code, "%s of a %s container: %d, expected %d",
+	              action, status, ret, code);
+	ck_assert_msg(code != 204 ? !strcmp(got, "untouched")
+	                          : !strcmp(got, next),
+	              "%s of a %s container leads to \"%s\", expected \"%s\"",
+	              action, status, got, code == 204 ? next : "untouched");
+}
+
+START_TEST(lifecycle_moves)
+{
+	next_is("created", "start", 0, 204, "running");
+	next_is("exited", "start", 0, 204, "running");
+	next_is("running", "stop", 0, 204, "exited");
+	next_is("paused", "stop", 0, 204, "exited");
+	next_is("running", "kill", 0, 204, "exited");
+	next_is("running", "pause", 0, 204, "paused");
+	next_is("paused", "unpause", 0, 204, "running");
+	next_is("created", "remove", 0, 204, "removed");
+	next_is("exited", "remove", 0, 204, "removed");
+	next_is("running", "remove", 1, 204, "removed");
+}
+END_TEST
+
+START_TEST(lifecycle_refusals)
+{
+	next_is("running", "start", 0, 304, NULL);
+	next_is("paused", "start", 0, 304, NULL);
+	next_is("exited", "stop", 0, 304, NULL);
+	next_is("created", "stop", 0, 304, NULL);
+	next_is("exited", "kill", 0, 409, NULL);
+	next_is("exited", "pause", 0, 409, NULL);
+	next_is("running", "unpause", 0, 409, NULL);
+	next_is("running", "remove", 0, 409, NULL);
+	next_is("paused", "remove", 0, 409, NULL);
+	next_is("sleeping", "start", 0, 400, NULL);
+	next_is("running", "jump", 0, 400, NULL);
+}
+END_TEST
+
 const struct graded_test status_tests[] = {
 	GRADED("12.5", durations_in_docker_words),
 	GRADED("12.5", status_lines_as_ps_shows_them),
 	GRADED("12.6", log_lines_round_trip),
+	GRADED("12.7", lifecycle_moves),
+	GRADED("12.7", lifecycle_refusals),
 	{ 0 },
 };
