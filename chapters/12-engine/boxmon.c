@@ -21,11 +21,13 @@
  *   5. when it exits, records the status in ROOT/containers/ID/state.json
  *      (replaced whole), deletes it from the runtime, unmounts, and ends.
  */
+#include "api.h"
 #include "die.h"
 #include "file.h"
 #include "ovl.h"
 #include "runtime.h"
 #include "spec.h"
+#include "status.h"
 #include "store.h"
 
 #include <errno.h>
@@ -109,29 +111,15 @@ static bool send_all(int fd, const void *buf, size_t len)
  * and a frame (or the raw bytes, with a terminal) to each client. */
 static void output(int stream, const char *buf, size_t len)
 {
-	unsigned char header[8] = { (unsigned char)stream,
-		                    0,
-		                    0,
-		                    0,
-		                    (unsigned char)(len >> 24),
-		                    (unsigned char)(len >> 16),
-		                    (unsigned char)(len >> 8),
-		                    (unsigned char)len };
+	unsigned char header[8];
 	char when[48], *line;
-	json_t *doc;
 	int i;
 
+	api_frame_header((enum api_stream)stream, len, header);
 	now_rfc3339(when, sizeof(when));
-	doc = json_pack("{s:s%, s:s, s:s}", "log", buf, len, "stream",
-	                stream == 2 ? "stderr" : "stdout", "time", when);
-	line = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-	json_decref(doc);
-	if (line && log_fd >= 0) {
-		size_t n = strlen(line);
-
-		line[n] = '\n';
-		send_all(log_fd, line, n + 1);
-	}
+	line = log_line(stream, buf, len, when);
+	if (line && log_fd >= 0)
+		send_all(log_fd, line, strlen(line));
 	free(line);
 	for (i = 0; i < n_clients; i++) {
 		if (clients[i] < 0)

@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "runtime.h"
 #include "spec.h"
+#include "status.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -447,17 +448,16 @@ static struct reply handle_start(struct request *req)
 	char id[65];
 	const char *status;
 	json_t *state;
-	int i, ret;
+	int i, ret, code;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	status = status_of(state);
-	if (!strcmp(status, "running")) {
-		json_decref(state);
-		return (struct reply){ .status = 304, .body = strdup("") };
-	}
+	code = status_next(status_of(state), "start", 0, &status);
 	json_decref(state);
+	if (code != 204) /* 304: it runs already */
+		return (struct reply){ .status = (unsigned int)code,
+			               .body = strdup("") };
 	pthread_mutex_lock(&engine.lock);
 	ret = spawn_monitor(id, pending_count(id));
 	pthread_mutex_unlock(&engine.lock);
@@ -679,15 +679,15 @@ static struct reply handle_logs(struct request *req)
 	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
 	log = fopen(path, "re");
 	while (body && log && fgets(line, sizeof(line), log)) {
-		json_t *entry = json_loads(line, 0, NULL);
-		const char *stream =
-		        json_string_value(json_object_get(entry, "stream"));
-		const char *text =
-		        json_string_value(json_object_get(entry, "log"));
-		size_t n = json_string_length(json_object_get(entry, "log"));
-		bool is_err = stream && !strcmp(stream, "stderr");
+		int stream;
+		char *text;
+		size_t n;
+		bool is_err;
 
-		if (text && ((is_err && err) || (!is_err && out))) {
+		if (log_parse(line, &stream, &text, &n) < 0)
+			continue; /* a line cut short by a crash: skipped */
+		is_err = stream == 2;
+		if ((is_err && err) || (!is_err && out)) {
 			while (len + n + 8 > cap) {
 				char *grown = realloc(body, cap *= 2);
 
@@ -703,7 +703,6 @@ static struct reply handle_logs(struct request *req)
 
 				api_frame_header(
 				        is_err ? API_STDERR : API_STDOUT, n, h);
-
 				memcpy(body + len, h, 8);
 				len += 8;
 			}
@@ -712,7 +711,7 @@ static struct reply handle_logs(struct request *req)
 				len += n;
 			}
 		}
-		json_decref(entry);
+		free(text);
 	}
 	if (log)
 		fclose(log);
@@ -728,7 +727,7 @@ static struct reply handle_logs(struct request *req)
 	};
 }
 
-/* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS. */
+/* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS (12.5). */
 static void human_status(json_t *state, char *buf, size_t size)
 {
 	const char *status = status_of(state);
@@ -739,15 +738,11 @@ static void human_status(json_t *state, char *buf, size_t size)
 
 	if (at && strptime(at, "%Y-%m-%dT%H:%M:%S", &tm) && tm.tm_year > 70)
 		secs = (long)(time(NULL) - timegm(&tm));
-	if (!strcmp(status, "created"))
-		snprintf(buf, size, "Created");
-	else if (!strcmp(status, "running"))
-		snprintf(buf, size, "Up %ld seconds", secs);
-	else
-		snprintf(buf, size, "Exited (%d) %ld seconds ago",
-		         (int)json_integer_value(
-		                 json_object_get(state, "ExitCode")),
-		         secs);
+	if (status_line(
+	            status,
+	            (int)json_integer_value(json_object_get(state, "ExitCode")),
+	            secs, buf, size) < 0)
+		snprintf(buf, size, "%s", status);
 }
 
 /* The command line ps shows: the process's args joined. */
@@ -914,18 +909,19 @@ static bool wait_exited(const char *id, int ms)
 static struct reply handle_stop(struct request *req)
 {
 	const char *t = request_query(req, "t");
-	int seconds = t ? atoi(t) : 10;
+	int seconds = t ? atoi(t) : 10, code;
+	const char *next;
 	char id[65];
 	json_t *state;
-	bool running;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	running = !strcmp(status_of(state), "running");
+	code = status_next(status_of(state), "stop", 0, &next);
 	json_decref(state);
-	if (!running)
-		return (struct reply){ .status = 304, .body = strdup("") };
+	if (code != 204) /* 304: it is not running */
+		return (struct reply){ .status = (unsigned int)code,
+			               .body = strdup("") };
 	signal_container(id, SIGTERM);
 	if (!wait_exited(id, seconds * 1000)) {
 		signal_container(id, SIGKILL);
@@ -966,16 +962,19 @@ static void delete_from_runtime(const char *id)
 static struct reply handle_remove(struct request *req)
 {
 	char id[65], dir[PATH_MAX];
+	const char *next;
 	json_t *state;
 	bool running;
-	int ret;
+	int ret, code;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
 	running = !strcmp(status_of(state), "running");
+	code = status_next(status_of(state), "remove",
+	                   request_query_bool(req, "force"), &next);
 	json_decref(state);
-	if (running && !request_query_bool(req, "force"))
+	if (code == 409)
 		return engine_error(409,
 		                    "cannot remove container \"%s\": container "
 		                    "is running: stop the container before "
