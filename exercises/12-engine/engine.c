@@ -66,26 +66,36 @@ static struct reply handle_ping(struct request *req)
 		               .type = "text/plain; charset=utf-8" };
 }
 
-/* GET /version: what `docker version` shows under "Server". */
+/* GET /version: what `docker version` shows under "Server": the engine
+ * (its details are what the CLI prints: build, commit, compiler) and the
+ * runtime and monitor it starts containers with, built with it. */
 static struct reply handle_version(struct request *req)
 {
+	static const char built[] = __DATE__ " " __TIME__;
 	struct utsname u;
 
 	(void)req;
 	uname(&u);
 	return engine_json(
 	        200,
-	        json_pack("{s:{s:s}, s:[{s:s, s:s, s:{s:s, s:s, s:s, s:s}}],"
+	        json_pack("{s:{s:s}, s:[{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s,"
+	                  " s:s, s:s, s:s, s:s}}, {s:s, s:s, s:{s:s}},"
+	                  " {s:s, s:s, s:{s:s}}],"
 	                  " s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	                  "Platform", "Name", "boxlab engine", "Components",
 	                  "Name", "Engine", "Version", BOXD_VERSION, "Details",
 	                  "ApiVersion", API_VERSION, "MinAPIVersion",
-	                  API_MIN_VERSION, "Os", "linux", "Arch", "amd64",
-	                  "Version", BOXD_VERSION, "ApiVersion", API_VERSION,
-	                  "MinAPIVersion", API_MIN_VERSION, "GitCommit",
-	                  "boxlab", "GoVersion", "C (no Go)", "Os", "linux",
-	                  "Arch", "amd64", "KernelVersion", u.release,
-	                  "BuildTime", __DATE__ " " __TIME__));
+	                  API_MIN_VERSION, "GitCommit", "boxlab", "GoVersion",
+	                  "C (no Go)", "Os", "linux", "Arch", "amd64",
+	                  "KernelVersion", u.release, "BuildTime", built,
+	                  "Experimental", "false", "Name", "boxrun", "Version",
+	                  BOXD_VERSION, "Details", "GitCommit", "boxlab",
+	                  "Name", "boxmon", "Version", BOXD_VERSION, "Details",
+	                  "GitCommit", "boxlab", "Version", BOXD_VERSION,
+	                  "ApiVersion", API_VERSION, "MinAPIVersion",
+	                  API_MIN_VERSION, "GitCommit", "boxlab", "GoVersion",
+	                  "C (no Go)", "Os", "linux", "Arch", "amd64",
+	                  "KernelVersion", u.release, "BuildTime", built));
 }
 
 static int count_tag(const char *ref, const struct digest *id, void *data)
