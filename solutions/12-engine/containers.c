@@ -762,9 +762,58 @@ static void command_of(json_t *record, char *buf, size_t size)
 	}
 }
 
+/* Does FILTERS (the query's filters, {"status": {"exited": true}} or
+ * {"status": ["exited"]}) let a container with STATUS, NAME and ID
+ * through? Each key given must match one of its values; "name" matches
+ * a part of the name, "id" a prefix of the ID. */
+static bool filtered_in(json_t *filters, const char *status, const char *name,
+                        const char *id)
+{
+	static const char *const keys[] = { "status", "name", "id" };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		json_t *values = json_object_get(filters, keys[k]), *v;
+		const char *want;
+		bool match = false;
+		size_t i;
+		void *iter;
+
+		if (!values)
+			continue;
+		if (json_is_object(values)) {
+			for (iter = json_object_iter(values); iter && !match;
+			     iter = json_object_iter_next(values, iter)) {
+				want = json_object_iter_key(iter);
+				match = k == 0   ? !strcmp(want, status)
+				        : k == 1 ? strstr(name, want) != NULL
+				                 : !strncmp(id, want,
+				                            strlen(want));
+			}
+		} else {
+			json_array_foreach(values, i, v)
+			{
+				want = json_string_value(v);
+				if (want &&
+				    (k == 0   ? !strcmp(want, status)
+				     : k == 1 ? strstr(name, want) != NULL
+				              : !strncmp(id, want,
+				                         strlen(want))))
+					match = true;
+			}
+		}
+		if (!match)
+			return false;
+	}
+	return true;
+}
+
 static struct reply handle_list(struct request *req)
 {
-	bool all = request_query_bool(req, "all");
+	const char *filter_text = request_query(req, "filters");
+	json_t *filters = filter_text ? json_loads(filter_text, 0, NULL) : NULL;
+	bool all = request_query_bool(req, "all") ||
+	           json_object_get(filters, "status");
 	char dir[PATH_MAX], human[96], command[512];
 	json_t *list = json_array();
 	struct dirent *e;
@@ -781,7 +830,12 @@ static struct reply handle_list(struct request *req)
 		record = read_json(e->d_name, "config.v2.json");
 		state = read_json(e->d_name, "state.json");
 		status = status_of(state);
-		if (record && (all || !strcmp(status, "running"))) {
+		if (record && (all || !strcmp(status, "running")) &&
+		    filtered_in(
+		            filters, status,
+		            json_string_value(json_object_get(record, "Name"))
+		                    ?: "",
+		            e->d_name)) {
 			human_status(state, human, sizeof(human));
 			command_of(record, command, sizeof(command));
 			json_array_append_new(
@@ -805,6 +859,7 @@ static struct reply handle_list(struct request *req)
 	}
 	if (d)
 		closedir(d);
+	json_decref(filters);
 	return engine_json(200, list);
 }
 

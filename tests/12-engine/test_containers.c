@@ -119,6 +119,15 @@ START_TEST(docker_create_start_wait_and_errors)
 	DOCKER_OUT(&d, 0, out, "start", "c1");
 	DOCKER_OUT(&d, 0, out, "wait", "c1");
 	ck_assert_str_eq(out, "7\n");
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "c3", "busybox", "sleep",
+	           "1000");
+	DOCKER_OUT(&d, 0, out, "ps", "-a", "--filter", "status=exited",
+	           "--format", "{{.Names}}");
+	ck_assert_str_eq(out, "c1\n");
+	DOCKER_OUT(&d, 0, out, "ps", "--filter", "name=c3", "--format",
+	           "{{.Names}} {{.State}}");
+	ck_assert_str_eq(out, "c3 running\n");
+	DOCKER_OUT(&d, 0, out, "rm", "-f", "c3");
 	DOCKER_OUT(&d, 0, out, "rm", "c1");
 	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "c2", "busybox", "sleep",
 	           "1000");
