@@ -660,7 +660,10 @@ static struct reply handle_logs(struct request *req)
 {
 	bool out = request_query_bool(req, "stdout");
 	bool err = request_query_bool(req, "stderr");
+	bool timestamps = request_query_bool(req, "timestamps");
 	char id[65], dir[PATH_MAX], path[PATH_MAX * 2], line[65536];
+	long total = 0, skip = 0;
+	const char *tail;
 	size_t len = 0, cap = 4096;
 	char *body = malloc(cap);
 	json_t *config;
@@ -678,14 +681,41 @@ static struct reply handle_logs(struct request *req)
 	container_dir(id, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
 	log = fopen(path, "re");
+	/* --tail N: the last N entries; first count them. */
+	tail = request_query(req, "tail");
+	if (log && tail && strcmp(tail, "all")) {
+		while (fgets(line, sizeof(line), log))
+			total++;
+		skip = total > atol(tail) ? total - atol(tail) : 0;
+		rewind(log);
+	}
 	while (body && log && fgets(line, sizeof(line), log)) {
 		int stream;
 		char *text;
 		size_t n;
 		bool is_err;
 
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
 		if (log_parse(line, &stream, &text, &n) < 0)
 			continue; /* a line cut short by a crash: skipped */
+		if (timestamps) { /* -t: "TIME " before each entry */
+			json_t *entry = json_loads(line, JSON_ALLOW_NUL, NULL);
+			const char *when = json_string_value(
+			        json_object_get(entry, "time"));
+			char *stamped = NULL;
+			int m = asprintf(&stamped, "%s %.*s", when ? when : "",
+			                 (int)n, text);
+
+			json_decref(entry);
+			if (m >= 0) {
+				free(text);
+				text = stamped;
+				n = (size_t)m;
+			}
+		}
 		is_err = stream == 2;
 		if ((is_err && err) || (!is_err && out)) {
 			while (len + n + 8 > cap) {

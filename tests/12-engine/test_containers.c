@@ -89,6 +89,12 @@ START_TEST(docker_run_detached_and_its_lifecycle)
 		usleep(20000);
 	}
 	ck_assert_str_eq(out, "started\n");
+	DOCKER_OUT(&d, 0, out, "logs", "--tail", "0", "web");
+	ck_assert_str_eq(out, "");
+	DOCKER_OUT(&d, 0, out, "logs", "-t", "web");
+	ck_assert_msg(strlen(out) > 20 && out[4] == '-' &&
+	                      !strcmp(strchr(out, ' '), " started\n"),
+	              "%s", out);
 	DOCKER_OUT(&d, 0, out, "inspect", "--format",
 	           "{{.State.Status}} {{.GraphDriver.Data.UpperDir}}", "web");
 	ck_assert_msg(!strncmp(out, "running /", 9), "%s", out);
