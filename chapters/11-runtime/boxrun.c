@@ -150,8 +150,17 @@ static int connect_console(const char *path)
 	return fd;
 }
 
-/* create and run: the bundle, then the container. */
-static pid_t create(int argc, char **argv, bool foreground)
+/* What create made: the container's state, the config it was made
+ * from (for run's hooks: read once), and whether -d was given. */
+struct created {
+	struct container_state state;
+	struct spec spec; /* spec_free() it */
+	bool detach;
+};
+
+/* create and run: the bundle, then the container. RUN: run's, whose
+ * container stays this process's child unless -d. */
+static void create(int argc, char **argv, bool run, struct created *ret)
 {
 	static const struct option longopts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
@@ -163,12 +172,9 @@ static pid_t create(int argc, char **argv, bool foreground)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bundle = ".", *pid_file = NULL, *console = NULL;
-	struct runtime_create c = { .foreground = foreground,
-		                    .console_fd = -1 };
-	struct container_state state;
+	struct runtime_create c = { .console_fd = -1 };
 	char abs_bundle[PATH_MAX], pid_text[32];
 	struct spec_error err;
-	struct spec spec;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "+:b:d", longopts, NULL)) != -1) {
@@ -177,8 +183,8 @@ static pid_t create(int argc, char **argv, bool foreground)
 		case 'p': pid_file = optarg; break;
 		case 'c': console = optarg; break;
 		case 'n': /* pivot_root always: a chroot is no container */
-		case 'k': /* no session keyring is made anyway */
-		case 'd': break;
+		case 'k': /* no session keyring is made anyway */ break;
+		case 'd': ret->detach = true; break;
 		default: die_bad_option(opt, argv);
 		}
 	}
@@ -186,8 +192,8 @@ static pid_t create(int argc, char **argv, bool foreground)
 		die_usage("%s needs one container ID", argv[0]);
 	if (!realpath(bundle, abs_bundle))
 		die_errno(errno, "bundle %s", bundle);
-	read_spec(abs_bundle, &spec);
-	if (spec.process.terminal && !console)
+	read_spec(abs_bundle, &ret->spec);
+	if (ret->spec.process.terminal && !console)
 		die("%s/config.json: process.terminal is true: give "
 		    "--console-socket, or set it to false",
 		    abs_bundle);
@@ -195,22 +201,24 @@ static pid_t create(int argc, char **argv, bool foreground)
 		c.console_fd = connect_console(console);
 	c.id = argv[optind];
 	c.bundle = abs_bundle;
-	c.spec = &spec;
-	if (runtime_create(&rt, &c, &state, &err) < 0)
+	c.spec = &ret->spec;
+	c.foreground = run && !ret->detach;
+	if (runtime_create(&rt, &c, &ret->state, &err) < 0)
 		die("create %s: %s", c.id, err.text);
-	spec_free(&spec);
 	if (pid_file) {
-		snprintf(pid_text, sizeof(pid_text), "%d", (int)state.pid);
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)ret->state.pid);
 		if (file_replace(AT_FDCWD, pid_file, pid_text, strlen(pid_text),
 		                 0644) < 0)
 			die_errno(errno, "write %s", pid_file);
 	}
-	return state.pid;
 }
 
 static int cmd_create(int argc, char **argv)
 {
-	create(argc, argv, false);
+	struct created created = { 0 };
+
+	create(argc, argv, false, &created);
+	spec_free(&created.spec);
 	return EXIT_SUCCESS;
 }
 
@@ -230,9 +238,21 @@ static void check(int ret, const char *what, const char *id)
 		die_errno(ret, "%s %s", what, id);
 }
 
-/* Run the hooks KIND of the container of STATE, after the fact: a
- * failure is a warning (the runtime spec: poststart and poststop), and
- * so is a config.json that can no longer be read. */
+/* Run SPEC's hooks KIND for the container of STATE, after the fact: a
+ * failure is a warning (the runtime spec: poststart and poststop). */
+static void run_after_hooks(const struct spec *spec,
+                            const struct container_state *state,
+                            enum spec_hook_kind kind, const char *status)
+{
+	struct spec_error err;
+
+	if (runtime_run_hooks(spec->hooks[kind], spec->n_hooks[kind],
+	                      spec_hook_names[kind], state, status, &err) < 0)
+		warn("%s", err.text);
+}
+
+/* The same from the config in the container's bundle (a command after
+ * create); a config.json that can no longer be read is a warning. */
 static void after_hooks(const struct container_state *state,
                         enum spec_hook_kind kind, const char *status)
 {
@@ -250,9 +270,7 @@ static void after_hooks(const struct container_state *state,
 		return;
 	}
 	free(text);
-	if (runtime_run_hooks(spec.hooks[kind], spec.n_hooks[kind],
-	                      spec_hook_names[kind], state, status, &err) < 0)
-		warn("%s", err.text);
+	run_after_hooks(&spec, state, kind, status);
 	spec_free(&spec);
 }
 
@@ -283,34 +301,32 @@ static int cmd_start(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-/* run: create, start, wait, delete; the exit status is the program's. */
+/* run: create, start, wait, delete; the exit status is the program's.
+ * The hooks come from the config create read. */
 static int cmd_run(int argc, char **argv)
 {
-	bool detach = false;
-	const char *id;
-	int status, ret, i;
-	pid_t pid;
+	struct created c = { 0 };
+	const char *id = argv[argc - 1];
+	int status, ret;
 
-	for (i = 1; i < argc - 1; i++)
-		detach |=
-		        !strcmp(argv[i], "-d") || !strcmp(argv[i], "--detach");
-	pid = create(argc, argv, !detach);
-	id = argv[argc - 1];
+	create(argc, argv, true, &c);
 	ret = runtime_start(&rt, id);
 	if (ret < 0) {
 		runtime_delete(&rt, id, true); /* run leaves nothing behind */
 		check(ret, "start", id);
 	}
-	after_hooks_of(id, SPEC_HOOK_POSTSTART, "running");
-	if (detach)
+	run_after_hooks(&c.spec, &c.state, SPEC_HOOK_POSTSTART, "running");
+	if (c.detach) {
+		spec_free(&c.spec);
 		return EXIT_SUCCESS; /* it runs on; delete removes it */
-	while (waitpid(pid, &status, 0) < 0)
+	}
+	while (waitpid(c.state.pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno(errno, "wait for %s", id);
-	after_hooks_of(id, SPEC_HOOK_POSTSTOP, "stopped");
+	run_after_hooks(&c.spec, &c.state, SPEC_HOOK_POSTSTOP, "stopped");
 	runtime_delete(&rt, id, true);
-	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return ret;
+	spec_free(&c.spec);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int cmd_state(int argc, char **argv)

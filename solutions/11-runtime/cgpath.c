@@ -100,22 +100,21 @@ static int find_hierarchies(struct hierarchies *ret)
 	return 0;
 }
 
-int cgpath_open(const char *path, struct cg *ret)
+/* PATH's directories in SYSTEM's hierarchies that exist, as a struct cg:
+ * 0 or -ENOENT. */
+static int open_in(const struct cg_system *system, const char *path,
+                   struct cg *ret)
 {
-	struct cg_system system;
 	struct cg cg = { 0 };
 	bool any = false;
 	struct stat st;
-	int c, err;
+	int c;
 
-	err = cg_detect("/proc/self/mounts", "", &system);
-	if (err < 0)
-		return err;
 	for (c = 0; c < CG_CONTROLLERS; c++) {
-		if (!system.mount[c][0])
+		if (!system->mount[c][0])
 			continue;
-		snprintf(cg.dir[c], PATH_MAX, "%s%s", system.mount[c], path);
-		cg.v2[c] = system.v2[c];
+		snprintf(cg.dir[c], PATH_MAX, "%s%s", system->mount[c], path);
+		cg.v2[c] = system->v2[c];
 		if (stat(cg.dir[c], &st) == 0 && S_ISDIR(st.st_mode))
 			any = true;
 		else
@@ -125,6 +124,14 @@ int cgpath_open(const char *path, struct cg *ret)
 		return -ENOENT;
 	*ret = cg;
 	return 0;
+}
+
+int cgpath_open(const char *path, struct cg *ret)
+{
+	struct cg_system system;
+	int err = cg_detect("/proc/self/mounts", "", &system);
+
+	return err < 0 ? err : open_in(&system, path, ret);
 }
 
 /* --- making it ------------------------------------------------------------ */
@@ -367,7 +374,7 @@ int cgpath_create(const char *path, const struct spec *spec, pid_t child,
 			ret = hierarchy_resources(&h, i, dir, spec, err);
 	}
 	if (ret == 0)
-		ret = cgpath_open(path, &cg);
+		ret = open_in(&system, path, &cg); /* the mounts read once */
 	if (ret == 0 && spec->resources.memory_limit >= 0) {
 		ret = cg_set_memory(&cg,
 		                    (uint64_t)spec->resources.memory_limit);
