@@ -64,8 +64,8 @@ struct state {
 static noreturn void usage(void)
 {
 	printf("usage: boxnet [--state DIR] bridge up [--subnet CIDR]\n"
-	       "       boxnet [--state DIR] bridge down\n"
-	       "       boxnet [--state DIR] attach PID [--ip ADDR]\n"
+	       "       boxnet [--state DIR] bridge down [--unused]\n"
+	       "       boxnet [--state DIR] attach PID [--ip ADDR] [--up]\n"
 	       "       boxnet [--state DIR] detach PID\n"
 	       "       boxnet [--state DIR] publish HOSTPORT:PORT PID\n"
 	       "       boxnet [--state DIR] ls\n");
@@ -207,7 +207,8 @@ static void require_bridge(const struct state *state)
 
 /* bridge up: the bridge with the gateway's address, forwarding on, the
  * table installed. */
-static void bridge_up(struct state *state, const struct net_cidr *subnet)
+static void bridge_up(struct state *state, const struct net_cidr *subnet,
+                      bool say)
 {
 	struct in_addr gateway;
 	int ret;
@@ -233,8 +234,9 @@ static void bridge_up(struct state *state, const struct net_cidr *subnet)
 	state->bridge_up = true;
 	apply_rules(state);
 	save(state);
-	printf("%s %s/%d\n", NET_BRIDGE, addr_text(gateway),
-	       state->subnet.prefix);
+	if (say)
+		printf("%s %s/%d\n", NET_BRIDGE, addr_text(gateway),
+		       state->subnet.prefix);
 }
 
 /* SUBNET from TEXT, a network with room for a gateway and a host. */
@@ -520,26 +522,44 @@ static void cmd_bridge(struct state *state, const char *dir, int argc,
 		bridge_down(state, dir);
 		return;
 	}
+	/* What a daemon does when its last container has gone: nothing
+	 * while another is attached, or the bridge is down already. */
+	if (argc == 3 && !strcmp(argv[1], "down") &&
+	    !strcmp(argv[2], "--unused")) {
+		load(state, dir, false);
+		if (state->bridge_up && state->n_attached == 0)
+			bridge_down(state, dir);
+		return;
+	}
 	if (argc == 2 && !strcmp(argv[1], "up"))
 		subnet = subnet_of(DEFAULT_SUBNET);
 	else if (argc == 4 && !strcmp(argv[1], "up") &&
 	         !strcmp(argv[2], "--subnet"))
 		subnet = subnet_of(argv[3]);
 	else
-		die_usage("bridge up [--subnet CIDR] or bridge down");
+		die_usage("bridge up [--subnet CIDR] or bridge down [--unused]");
 	load(state, dir, true);
-	bridge_up(state, &subnet);
+	bridge_up(state, &subnet, true);
 }
 
 static void cmd_attach(struct state *state, const char *dir, int argc,
                        char **argv)
 {
+	bool up = argc > 2 && !strcmp(argv[argc - 1], "--up");
+	struct net_cidr subnet;
 	pid_t pid;
 
+	argc -= up;
 	if (argc != 2 && (argc != 4 || strcmp(argv[2], "--ip")))
-		die_usage("attach PID [--ip ADDR]");
+		die_usage("attach PID [--ip ADDR] [--up]");
 	pid = process_of(argv[1]);
-	load(state, dir, false);
+	/* --up: bring the bridge up first if it is down, under the same
+	 * lock (a daemon's first container). */
+	load(state, dir, up);
+	if (up && !state->bridge_up) {
+		subnet = subnet_of(DEFAULT_SUBNET);
+		bridge_up(state, &subnet, false);
+	}
 	attach(state, pid, argc == 4 ? argv[3] : NULL);
 }
 

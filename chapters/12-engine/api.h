@@ -93,4 +93,26 @@ int api_demux_feed(struct api_demux *d, const char *data, size_t len,
                               void *cls),
                    void *cls);
 
+/* A published port, as `docker run -p` gives it and the API carries it:
+ * HostConfig.PortBindings {"80/tcp": [{"HostIp": "127.0.0.1",
+ * "HostPort": "8080"}]}, and the port in Config.ExposedPorts. */
+struct api_publish {
+	char host_ip[16]; /* "" for every address */
+	int host_port;    /* 0: the daemon picks a free one */
+	int port;         /* the container's */
+	char proto[5];    /* "tcp", "udp" or "sctp" */
+};
+
+/* Parse SPEC, one -p of `docker run`, into *RET:
+ *	PORT[/PROTO]				80, 53/udp
+ *	HOSTPORT:PORT[/PROTO]			8080:80
+ *	IP:HOSTPORT:PORT[/PROTO]		127.0.0.1:8080:80
+ *	IP::PORT[/PROTO]			127.0.0.1::80 (any host port)
+ * Ports are decimal, 1 to 65535 (a host port may also be empty: 0);
+ * PROTO is tcp (the default), udp or sctp; IP is an IPv4 address
+ * (inet_pton(3)). Returns 0, or -EINVAL for anything else (a range
+ * "8000-8010:80", an IPv6 address, an empty container port, a port 0
+ * or above 65535, a fourth field). */
+int api_publish_parse(const char *spec, struct api_publish *ret);
+
 #endif

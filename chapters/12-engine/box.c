@@ -11,6 +11,7 @@
  * Commands: version, info, images, run, ps, logs, inspect, stop, rm.
  */
 #include "api.h"
+#include "cg.h"
 #include "die.h"
 
 #include <curl/curl.h>
@@ -37,7 +38,8 @@ static noreturn void usage(int status)
 	       "  version   the client's and the daemon's versions\n"
 	       "  info      the daemon and its machine\n"
 	       "  images    the images in the daemon's store\n"
-	       "  run [-d] [--rm] [--name N] [-m BYTES] IMAGE [CMD...]\n"
+	       "  run [-d] [--rm] [--name N] [-m SIZE] [-p [IP:][HOSTPORT:]PORT]...\n"
+	       "      [-e NAME=VALUE]... [--network none|bridge|host] IMAGE [CMD...]\n"
 	       "  ps [-a] | logs ID | inspect ID | stop ID | rm [-f] ID\n",
 	       socket_path);
 	exit(status);
@@ -288,27 +290,64 @@ static int cmd_run(int argc, char **argv)
 		{ "rm", no_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "memory", required_argument, NULL, 'm' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "network", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool detach = false, rm = false;
-	const char *name = NULL;
-	long long memory = 0;
+	const char *name = NULL, *network = "default";
+	uint64_t memory = 0;
 	json_t *create, *cmd = json_array(), *created, *waited;
+	json_t *env = json_array(), *exposed = json_object(),
+	       *bindings = json_object();
 	struct api_demux demux = { 0 };
 	char path[512], buf[16384], id[65], *text;
+	struct api_publish publish;
 	struct body body;
 	size_t extra_len;
 	int opt, fd, code;
 	ssize_t n;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:dn:m:", longopts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "+:dn:m:p:e:", longopts,
+	                          NULL)) != -1) {
 		switch (opt) {
 		case 'd': detach = true; break;
 		case 'r': rm = true; break;
 		case 'n': name = optarg; break;
-		case 'm': memory = atoll(optarg); break;
+		case 'm':
+			if (cg_parse_size(optarg, &memory) < 0)
+				die_usage("--memory %s: expected a size (64m, "
+				          "1g, 65536)",
+				          optarg);
+			break;
+		case 'p': {
+			/* What docker's CLI sends for -p: the port exposed,
+			 * and where the host publishes it. */
+			char key[16], host_port[8] = "";
+
+			if (api_publish_parse(optarg, &publish) < 0)
+				die_usage("-p %s: expected "
+				          "[IP:][HOSTPORT:]PORT[/tcp]",
+				          optarg);
+			snprintf(key, sizeof(key), "%d/%s", publish.port,
+			         publish.proto);
+			if (publish.host_port)
+				snprintf(host_port, sizeof(host_port), "%d",
+				         publish.host_port);
+			json_object_set_new(exposed, key, json_object());
+			if (!json_object_get(bindings, key))
+				json_object_set_new(bindings, key, json_array());
+			json_array_append_new(
+			        json_object_get(bindings, key),
+			        json_pack("{s:s, s:s}", "HostIp",
+			                  publish.host_ip, "HostPort",
+			                  host_port));
+			break;
+		}
+		case 'e': json_array_append_new(env, json_string(optarg)); break;
+		case 'N': network = optarg; break;
 		default: die_bad_option(opt, argv);
 		}
 	}
@@ -316,9 +355,11 @@ static int cmd_run(int argc, char **argv)
 		die_usage("run needs an image");
 	for (int i = optind + 1; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
-	create = json_pack("{s:s, s:o, s:{s:b, s:I}}", "Image", argv[optind],
-	                   "Cmd", cmd, "HostConfig", "AutoRemove", rm, "Memory",
-	                   (json_int_t)memory);
+	create = json_pack("{s:s, s:o, s:o, s:o, s:{s:b, s:I, s:s, s:o}}",
+	                   "Image", argv[optind], "Cmd", cmd, "Env", env,
+	                   "ExposedPorts", exposed, "HostConfig", "AutoRemove",
+	                   rm, "Memory", (json_int_t)memory, "NetworkMode",
+	                   network, "PortBindings", bindings);
 	text = json_dumps(create, JSON_COMPACT);
 	json_decref(create);
 	snprintf(path, sizeof(path), "/containers/create%s%s",

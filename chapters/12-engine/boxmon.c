@@ -11,15 +11,21 @@
  *      directory, the bundle's root;
  *   2. listens on EXEC/attach/ID12.sock, and waits (5 s at
  *      most) for the N clients that asked to attach before start;
- *   3. creates and starts the container with chapter 11's runtime, its
- *      stdout and stderr on pipes (or a pseudo-terminal, with Tty);
+ *   3. creates the container with chapter 11's runtime, its stdout and
+ *      stderr on pipes (or a pseudo-terminal, with Tty); with a bridge
+ *      network, has chapter 09's boxnet plug it into bx0 and publish its
+ *      ports (as podman has netavark do it), and relays connections to
+ *      each published port from this host itself (a userland proxy, as
+ *      Docker's docker-proxy: DNAT does not see the host's own
+ *      traffic); then starts it;
  *   4. copies what it writes into ROOT/containers/ID/ID-json.log, a JSON
  *      line per chunk as Docker's json-file driver does, and to every
  *      attached client, with the 8-byte frame header of a multiplexed
  *      stream when there is no terminal; what a client sends goes to the
  *      container's stdin;
  *   5. when it exits, records the status in ROOT/containers/ID/state.json
- *      (replaced whole), deletes it from the runtime, unmounts, and ends.
+ *      (replaced whole), unplugs it (and takes the bridge down if it
+ *      was the last), deletes it from the runtime, unmounts, and ends.
  */
 #include "api.h"
 #include "die.h"
@@ -30,12 +36,15 @@
 #include "status.h"
 #include "store.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +59,8 @@
 #define MAX_CLIENTS 16
 
 static char dir[PATH_MAX]; /* ROOT/containers/ID */
+static json_t *network;    /* NetworkSettings, for state.json */
+static const char *container_id;
 
 /* RFC 3339 with nanoseconds, as Docker writes its times. */
 static void now_rfc3339(char *buf, size_t size)
@@ -72,10 +83,10 @@ static void save_state(const char *status, int pid, int exit_code,
 	char path[PATH_MAX + 16], *text;
 	json_t *doc;
 
-	doc = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i}", "Status", status,
-	                "Pid", pid, "ExitCode", exit_code, "StartedAt", started,
-	                "FinishedAt", finished, "Error", error, "Monitor",
-	                (int)getpid());
+	doc = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:O?}", "Id",
+	                container_id, "Status", status, "Pid", pid, "ExitCode", exit_code, "StartedAt",
+	                started, "FinishedAt", finished, "Error", error,
+	                "Monitor", (int)getpid(), "NetworkSettings", network);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/state.json", dir);
@@ -130,6 +141,270 @@ static void output(int stream, const char *buf, size_t len)
 			clients[i] = -1;
 		}
 	}
+}
+
+/* --- the network: chapter 09's boxnet, and a proxy per published port - */
+
+static char boxnet_path[PATH_MAX + 64], boxnet_state[PATH_MAX];
+static int boxnet_err = STDERR_FILENO; /* where boxnet's errors go */
+static pid_t proxies[32];
+static int n_proxies;
+static bool plugged; /* boxnet attach succeeded */
+
+/* The path of program NAME in this program's directory (static). */
+static const char *beside_self(const char *name)
+{
+	static char path[PATH_MAX + 64];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	self[n > 0 ? n : 0] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	return path;
+}
+
+/* Run boxnet ARGS... (NULL-terminated); its first line of output into
+ * LINE (SIZE bytes, may be NULL). Returns its exit status, or -1. */
+static int boxnet(char *line, size_t size, ...)
+{
+	char *argv[12] = { "boxnet", "--state", boxnet_state };
+	int n = 3, pipe_fds[2], status;
+	ssize_t len = 0, got;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, size);
+	while (n < 11 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipe_fds[1], STDOUT_FILENO);
+		dup2(boxnet_err, STDERR_FILENO);
+		execv(boxnet_path, argv);
+		_exit(127);
+	}
+	close(pipe_fds[1]);
+	while (line && (size_t)len < size - 1 &&
+	       (got = read(pipe_fds[0], line + len, size - 1 - (size_t)len)) >
+	               0)
+		len += got;
+	if (line) {
+		line[len] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+	}
+	close(pipe_fds[0]);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A TCP port of this host that nothing listens on, or -1. */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* Copy between A and B until either ends. */
+static void relay(int a, int b)
+{
+	char buf[16384];
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = a, .events = POLLIN },
+			               { .fd = b, .events = POLLIN } };
+		int i;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return;
+		for (i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(p[i].fd, buf, sizeof(buf));
+			if (n <= 0 || !send_all(i ? a : b, buf, (size_t)n))
+				return;
+		}
+	}
+}
+
+/* The userland proxy of one published port: a child that accepts on
+ * HOST_IP:HOST_PORT and relays each connection, in a child of its own,
+ * to ADDR:PORT. Returns its PID, or -1 if the port is taken. */
+static pid_t proxy(const char *host_ip, int host_port, struct in_addr addr,
+                   int port)
+{
+	struct sockaddr_in listen_at = { .sin_family = AF_INET,
+		                         .sin_port = htons(host_port) },
+	                   to = { .sin_family = AF_INET,
+		                  .sin_port = htons(port),
+		                  .sin_addr = addr };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	pid_t pid;
+
+	if (*host_ip)
+		inet_pton(AF_INET, host_ip, &listen_at.sin_addr);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&listen_at, sizeof(listen_at)) < 0 ||
+	    listen(fd, 64) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	pid = fork();
+	if (pid != 0) {
+		close(fd);
+		return pid;
+	}
+	/* Nothing of the monitor's: above all not the container's pipes,
+	 * whose ends must close when the monitor closes them. */
+	int null = open("/dev/null", O_RDWR);
+
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	dup2(null, STDERR_FILENO);
+	if (fd != 3) {
+		dup2(fd, 3);
+		fd = 3;
+	}
+	close_range(4, ~0U, 0);
+	signal(SIGCHLD, SIG_IGN); /* the relays reap themselves */
+	for (;;) {
+		int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC), server;
+
+		if (client < 0)
+			continue;
+		if (fork() == 0) {
+			server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (server >= 0 &&
+			    connect(server, (struct sockaddr *)&to,
+			            sizeof(to)) == 0)
+				relay(client, server);
+			_exit(0);
+		}
+		close(client);
+	}
+}
+
+/* Plug the container (its first process PID) into the bridge, publish
+ * its ports, start their proxies: NetworkSettings in *network. HOST is
+ * its HostConfig. Returns 0, or -1 having said why on stderr. */
+static int network_up(json_t *host, pid_t pid)
+{
+	char pid_text[16], line[256], mapping[32], addr_text[32],
+	        prefix_text[8], gateway[INET_ADDRSTRLEN];
+	const char *mode = json_string_value(json_object_get(host,
+	                                                     "NetworkMode"));
+	json_t *ports = json_object(), *bindings, *b;
+	struct in_addr addr, gw;
+	const char *key;
+	size_t i;
+	int prefix = 24;
+
+	if (mode && (!strcmp(mode, "none") || !strcmp(mode, "host")))
+		return 0;
+	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
+	if (boxnet(line, sizeof(line), "attach", pid_text, "--up", NULL) != 0 ||
+	    sscanf(line, "%*d %31[0-9.]", addr_text) != 1 ||
+	    inet_pton(AF_INET, addr_text, &addr) != 1) {
+		warn("boxnet attach %s failed", pid_text);
+		json_decref(ports);
+		return -1;
+	}
+	plugged = true;
+	/* The gateway is the subnet's first address (boxnet's default,
+	 * 10.89.0.0/24). */
+	gw.s_addr = htonl((ntohl(addr.s_addr) & 0xffffff00u) | 1);
+	inet_ntop(AF_INET, &gw, gateway, sizeof(gateway));
+	snprintf(prefix_text, sizeof(prefix_text), "%d", prefix);
+	json_object_foreach(json_object_get(host, "PortBindings"), key, bindings)
+	{
+		int port = atoi(key);
+		json_t *out = json_array();
+
+		json_array_foreach(bindings, i, b)
+		{
+			const char *hp = json_string_value(
+			        json_object_get(b, "HostPort"));
+			const char *hip = json_string_value(
+			        json_object_get(b, "HostIp"));
+			int host_port = hp && *hp ? atoi(hp) : free_port();
+			char host_port_text[8];
+			pid_t p;
+
+			snprintf(mapping, sizeof(mapping), "%d:%d", host_port,
+			         port);
+			if (boxnet(NULL, 0, "publish", mapping, pid_text,
+			           NULL) != 0) {
+				json_decref(out);
+				json_decref(ports);
+				return -1;
+			}
+			p = proxy(hip ? hip : "", host_port, addr, port);
+			if (p < 0) {
+				warn_errno(errno, "port %d of this host", host_port);
+				json_decref(out);
+				json_decref(ports);
+				return -1;
+			}
+			if (n_proxies < (int)(sizeof(proxies) / sizeof(*proxies)))
+				proxies[n_proxies++] = p;
+			snprintf(host_port_text, sizeof(host_port_text), "%d",
+			         host_port);
+			json_array_append_new(
+			        out, json_pack("{s:s, s:s}", "HostIp",
+			                       hip && *hip ? hip : "0.0.0.0",
+			                       "HostPort", host_port_text));
+		}
+		json_object_set_new(ports, key, out);
+	}
+	network = json_pack("{s:s, s:s, s:i, s:o, s:{s:{s:s, s:s, s:i}}}",
+	                    "IPAddress", addr_text, "Gateway", gateway,
+	                    "IPPrefixLen", prefix, "Ports", ports, "Networks",
+	                    "bridge", "IPAddress", addr_text, "Gateway",
+	                    gateway, "IPPrefixLen", prefix);
+	return 0;
+}
+
+/* Undo network_up(): the proxies, the link, and the bridge if no other
+ * container is on it. */
+static void network_down(pid_t pid)
+{
+	char pid_text[16];
+	int i;
+
+	for (i = 0; i < n_proxies; i++) {
+		kill(proxies[i], SIGKILL);
+		waitpid(proxies[i], NULL, 0);
+	}
+	n_proxies = 0;
+	if (!plugged)
+		return;
+	plugged = false;
+	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
+	boxnet(NULL, 0, "detach", pid_text, NULL);
+	boxnet(NULL, 0, "bridge", "down", "--unused", NULL);
 }
 
 /* Where clients attach: EXEC/attach/ID12.sock (a unix socket's path is
@@ -279,6 +554,7 @@ int main(int argc, char **argv)
 	struct runtime rt;
 	struct store store;
 	struct spec spec;
+	json_t *record, *host;
 	bool open_stdin;
 	int ret, i;
 
@@ -294,6 +570,7 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		die_usage("one container ID");
 	id = argv[optind];
+	container_id = id;
 	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
 	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
 	log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -302,6 +579,13 @@ int main(int argc, char **argv)
 	ret = store_open(root, &store);
 	if (ret < 0)
 		give_up("open the store", ret);
+	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
+	record = json_load_file(path, 0, NULL);
+	host = json_object_get(record, "HostConfig");
+	/* boxnet sits beside this program, and keeps its state where boxd
+	 * keeps the runtime's. */
+	snprintf(boxnet_path, sizeof(boxnet_path), "%s", beside_self("boxnet"));
+	snprintf(boxnet_state, sizeof(boxnet_state), "%s", exec_root);
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)
 		die_errno(errno, "read %s", path);
@@ -353,6 +637,15 @@ int main(int argc, char **argv)
 		if (master < 0)
 			ret = master;
 	}
+	if (ret == 0) {
+		boxnet_err = saved_err;
+		if (network_up(host, state.pid) < 0) {
+			ret = -ENETUNREACH;
+			snprintf(error.text, sizeof(error.text),
+			         "the container's network could not be set up "
+			         "(its monitor.log says why)");
+		}
+	}
 	if (ret == 0)
 		ret = runtime_start(&rt, id);
 	/* From here the container has its own copies of the pipes' ends. */
@@ -365,6 +658,7 @@ int main(int argc, char **argv)
 		now_rfc3339(finished, sizeof(finished));
 		save_state("exited", 0, 127, started, finished,
 		           error.text[0] ? error.text : strerror(-ret));
+		network_down(state.pid);
 		runtime_delete(&rt, id, true);
 		umount2(merged, MNT_DETACH);
 		return EXIT_FAILURE;
@@ -448,6 +742,7 @@ int main(int argc, char **argv)
 		if (clients[i] >= 0)
 			close(clients[i]);
 	unlink(attach_path);
+	network_down(state.pid);
 	runtime_delete(&rt, id, true);
 	umount2(merged, MNT_DETACH);
 	finish(&store, exec_root, id,

@@ -3,6 +3,7 @@
 
 #include "exercise.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
@@ -189,3 +190,82 @@ int api_demux_feed(struct api_demux *d, const char *data, size_t len,
 	return 0;
 	/* END EXERCISE 12.4 */
 }
+
+/* BEGIN EXERCISE 12.9 (helpers) */
+/* A port from the LEN bytes of TEXT: 1 to 65535, digits only; -1 if
+ * not. */
+static int port_in(const char *text, size_t len)
+{
+	int port = 0;
+	size_t i;
+
+	if (!len || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)text[i]))
+			return -1;
+		port = port * 10 + (text[i] - '0');
+	}
+	return port >= 1 && port <= 65535 ? port : -1;
+}
+/* END EXERCISE 12.9 */
+
+/* BEGIN EXERCISE 12.9: The client's -p (10 points)
+ *
+ * Cut the "/PROTO" off the end first (strrchr(3)), then split the rest
+ * at its colons: one field is the port; two are host port and port;
+ * three are IP, host port (maybe empty) and port. Each port through
+ * port_in(); the IP must fit host_ip and pass inet_pton(AF_INET, ...).
+ * Clear *RET first, so that what is not given is "" and 0.
+ *
+ * stub: int api_publish_parse(const char *spec, struct api_publish *ret)
+ * stub: {
+ * stub: 	return exercise_todo("12.9", spec, ret);
+ * stub: }
+ */
+int api_publish_parse(const char *spec, struct api_publish *ret)
+{
+	const char *field[4], *slash = strrchr(spec, '/'), *end, *p;
+	size_t len[4], n = 0, ip_len;
+	struct in_addr addr;
+
+	memset(ret, 0, sizeof(*ret));
+	strcpy(ret->proto, "tcp");
+	end = slash ? slash : spec + strlen(spec);
+	if (slash) {
+		if (strcmp(slash + 1, "tcp") && strcmp(slash + 1, "udp") &&
+		    strcmp(slash + 1, "sctp"))
+			return -EINVAL;
+		strcpy(ret->proto, slash + 1);
+	}
+	for (p = spec;; p++) {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (n == 3)
+			return -EINVAL; /* a fourth field */
+		field[n] = p;
+		len[n++] = (size_t)((colon ? colon : end) - p);
+		if (!colon)
+			break;
+		p = colon;
+	}
+	ret->port = port_in(field[n - 1], len[n - 1]);
+	if (ret->port < 0)
+		return -EINVAL;
+	if (n >= 2 && !(n == 3 && len[1] == 0)) {
+		ret->host_port = port_in(field[n - 2], len[n - 2]);
+		if (ret->host_port < 0)
+			return -EINVAL;
+	}
+	if (n == 3) {
+		ip_len = len[0];
+		if (ip_len == 0 || ip_len >= sizeof(ret->host_ip))
+			return -EINVAL;
+		memcpy(ret->host_ip, field[0], ip_len);
+		ret->host_ip[ip_len] = '\0';
+		if (inet_pton(AF_INET, ret->host_ip, &addr) != 1)
+			return -EINVAL;
+	}
+	return 0;
+}
+/* END EXERCISE 12.9 */

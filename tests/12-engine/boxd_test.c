@@ -8,10 +8,15 @@
 
 #define DOCKER_CLI "/usr/local/bin/docker"
 
-/* boxd on D's root, exec root and socket. */
+/* boxd on D's root, exec root and socket, in a network namespace of
+ * its own: the bridge and the rules its containers get are never the
+ * host's. */
 static void run_boxd(struct boxd_test *d)
 {
-	char *argv[] = { (char *)test_program("boxd"),
+	char *argv[] = { "/usr/bin/unshare",
+		         "-n",
+		         "--",
+		         (char *)test_program("boxd"),
 		         "--root",
 		         d->root,
 		         "--exec-root",

@@ -1,4 +1,5 @@
-/* test_api.c - versioned paths (12.1) and routes (12.2). */
+/* test_api.c - versioned paths (12.1), routes (12.2), frames (12.3, 12.4)
+ * and -p (12.9). */
 #include "api.h"
 #include "harness.h"
 
@@ -168,6 +169,54 @@ START_TEST(demux_refuses_what_is_not_a_header)
 }
 END_TEST
 
+/* SPEC parses to HOST_IP, HOST_PORT, PORT and PROTO. */
+static void publish_is(const char *spec, const char *host_ip, int host_port,
+                       int port, const char *proto)
+{
+	struct api_publish p;
+
+	memset(&p, 0x55, sizeof(p));
+	ck_assert_ok(api_publish_parse(spec, &p), spec);
+	ck_assert_msg(!strcmp(p.host_ip, host_ip) && p.host_port == host_port &&
+	                      p.port == port && !strcmp(p.proto, proto),
+	              "-p %s: host ip \"%.16s\", host port %d, port %d, "
+	              "proto \"%.5s\"; expected \"%s\", %d, %d, \"%s\"",
+	              spec, p.host_ip, p.host_port, p.port, p.proto, host_ip,
+	              host_port, port, proto);
+}
+
+START_TEST(publish_specs_as_docker_run_takes_them)
+{
+	publish_is("80", "", 0, 80, "tcp");
+	publish_is("53/udp", "", 0, 53, "udp");
+	publish_is("8080:80", "", 8080, 80, "tcp");
+	publish_is("65535:1/sctp", "", 65535, 1, "sctp");
+	publish_is("127.0.0.1:8080:80", "127.0.0.1", 8080, 80, "tcp");
+	publish_is("10.0.0.1::80/udp", "10.0.0.1", 0, 80, "udp");
+	publish_is("255.255.255.255:1:2/tcp", "255.255.255.255", 1, 2, "tcp");
+}
+END_TEST
+
+START_TEST(publish_specs_that_are_not)
+{
+	static const char *const bad[] = {
+		"",          "/tcp",       "80/", "80/icmp", "0",
+		"65536",     "8080:0",     ":80", "80:",     "8000-8010:80",
+		"1:2:3:4",   "x:80",       "80x", "+80",     "127.0.0.1:80",
+		"::1:80:80", "300.1.1.1:8080:80", "localhost:8080:80",
+		"1.2.3.4:8080:", "123456:80", "8080:80/tcp/udp",
+	};
+	struct api_publish p;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(api_publish_parse(bad[i], &p) == -EINVAL,
+		              "-p \"%s\" is not a published port: expected "
+		              "-EINVAL",
+		              bad[i]);
+}
+END_TEST
+
 const struct graded_test api_tests[] = {
 	GRADED("12.1", version_is_split_off),
 	GRADED("12.1", bad_versions_are_refused),
@@ -176,5 +225,7 @@ const struct graded_test api_tests[] = {
 	GRADED("12.3", frame_header_is_eight_bytes),
 	GRADED("12.4", demux_reads_frames_cut_anywhere),
 	GRADED("12.4", demux_refuses_what_is_not_a_header),
+	GRADED("12.9", publish_specs_as_docker_run_takes_them),
+	GRADED("12.9", publish_specs_that_are_not),
 	{ 0 },
 };

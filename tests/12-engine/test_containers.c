@@ -9,8 +9,10 @@
 #include "harness.h"
 #include "testroot.h"
 
+#include "cg.h"
 #include "file.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -292,6 +294,230 @@ START_TEST(box_runs_and_manages_containers)
 }
 END_TEST
 
+/* ARGV run in boxd's network namespace (the test's boxd has one of its
+ * own: its bridge and rules never touch the host's). */
+static void in_boxd_net(const struct boxd_test *d, struct run_result *r,
+                        const char *const *args)
+{
+	char pid[16];
+	const char *argv[16] = { "/usr/bin/nsenter", "-n", "-t", pid };
+	size_t n = 4;
+
+	snprintf(pid, sizeof(pid), "%d", (int)d->proc.pid);
+	while (*args && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	test_run((char *const *)argv, r);
+}
+#define IN_BOXD_NET(d, r, ...)                                                 \
+	in_boxd_net(d, r, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The seed's network: a container on the bridge (chapter 09's boxnet,
+ * which boxmon runs), its port published: reached at its address, and
+ * through the published port on the host's own 127.0.0.1 (the monitor's
+ * proxy); ps and inspect show it; --network none has lo alone; and the
+ * bridge goes with the last container. */
+START_TEST(docker_run_publishes_a_port)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096];
+	int i;
+
+	if (access("/usr/bin/nsenter", X_OK) < 0 ||
+	    access("/bin/busybox", X_OK) < 0)
+		test_skip("needs nsenter and busybox");
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--name", "web", "-p", "18080:80",
+	           "busybox", "sh", "-c",
+	           "mkdir /www && echo hello from web > /www/index.html && "
+	           "exec httpd -f -p 80 -h /www");
+	DOCKER_OUT(&d, 0, out, "inspect", "--format",
+	           "{{.NetworkSettings.IPAddress}} "
+	           "{{.NetworkSettings.Gateway}}",
+	           "web");
+	ck_assert_str_eq(out, "10.89.0.2 10.89.0.1\n");
+	DOCKER_OUT(&d, 0, out, "ps", "--format", "{{.Ports}}");
+	ck_assert_str_eq(out, "0.0.0.0:18080->80/tcp\n");
+	/* httpd may not listen yet. */
+	for (i = 0; i < 50; i++) {
+		IN_BOXD_NET(&d, &r, "/bin/busybox", "wget", "-qO-",
+		            "http://10.89.0.2/");
+		if (r.status == 0)
+			break;
+		test_run_free(&r);
+		usleep(50000);
+	}
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "hello from web\n");
+	test_run_free(&r);
+	IN_BOXD_NET(&d, &r, "/bin/busybox", "wget", "-qO-",
+	            "http://127.0.0.1:18080/");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "hello from web\n");
+	test_run_free(&r);
+	/* Another container, on the same bridge, reaches it by address. */
+	DOCKER(&d, &r, "run", "--rm", "busybox", "wget", "-qO-",
+	       "http://10.89.0.2/");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "hello from web\n");
+	test_run_free(&r);
+	DOCKER(&d, &r, "run", "--rm", "--network", "none", "busybox", "ls",
+	       "/sys/class/net");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "lo\n");
+	test_run_free(&r);
+	DOCKER(&d, &r, "run", "--rm", "-p", "80/udp", "busybox", "true");
+	test_assert_exit(&r, 125);
+	ck_assert_msg(strstr(r.err, "TCP ports only"), "%s", r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "rm", "-f", "web");
+	IN_BOXD_NET(&d, &r, "/bin/busybox", "ip", "link", "show", "bx0");
+	ck_assert_msg(r.status != 0, "bx0 is still there: %s", r.out);
+	test_run_free(&r);
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* docker run -m: the limit in the container's own cgroup, under the
+ * lab's prefix (chapter 05's files, whichever layout the host has). */
+START_TEST(docker_run_with_a_memory_limit)
+{
+	struct cg_system system;
+	char out[4096], group[32], path[PATH_MAX + 32], *text;
+	struct boxd_test d;
+	struct cg cg;
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "-m", "64m", "--network", "none",
+	           "busybox", "sleep", "1000");
+	snprintf(group, sizeof(group), "boxd-%.12s", out);
+	ck_assert_int_eq(cg_detect("/proc/self/mounts", "", &system), 0);
+	ck_assert_int_eq(cg_open(&system, group, &cg), 0);
+	snprintf(path, sizeof(path), "%s/%s", cg.dir[CG_MEMORY],
+	         cg.v2[CG_MEMORY] ? "memory.max" : "memory.limit_in_bytes");
+	ck_assert_int_eq(file_read_all(AT_FDCWD, path, &text, NULL), 0);
+	ck_assert_str_eq(text, "67108864\n");
+	free(text);
+	DOCKER_OUT(&d, 0, out, "inspect", "--format", "{{.HostConfig.Memory}}",
+	           group + 5);
+	ck_assert_str_eq(out, "67108864\n");
+	DOCKER_OUT(&d, 0, out, "rm", "-f", group + 5);
+	ck_assert_int_eq(cg_open(&system, group, &cg), -ENOENT);
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* Names and prefixes as Docker takes them (name_resolve(), name_valid()):
+ * a prefix of two IDs is refused, a bad or taken name too. */
+START_TEST(containers_by_name_and_prefix)
+{
+	struct boxd_test d;
+	struct run_result r;
+	char out[4096], a[80], b[80], prefix[80];
+	size_t len;
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, a, "create", "--network", "none", "--name", "one",
+	           "busybox", "true");
+	/* Two IDs that start alike: create until the first digits match. */
+	for (;;) {
+		DOCKER_OUT(&d, 0, b, "create", "--network", "none", "busybox",
+		           "true");
+		if (b[0] == a[0])
+			break;
+		DOCKER_OUT(&d, 0, out, "rm", b);
+	}
+	for (len = 1; a[len] == b[len]; len++)
+		;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)len, a);
+	DOCKER(&d, &r, "inspect", "--format", "{{.Name}}", prefix);
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "multiple IDs found with provided prefix"),
+	              "%s", r.err);
+	test_run_free(&r);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)len + 1, a);
+	DOCKER_OUT(&d, 0, out, "inspect", "--format", "{{.Name}}", prefix);
+	ck_assert_str_eq(out, "/one\n");
+	DOCKER_OUT(&d, 0, out, "inspect", "--format", "{{.Name}}", "/one");
+	ck_assert_str_eq(out, "/one\n");
+	DOCKER(&d, &r, "create", "--name", "one", "busybox", "true");
+	test_assert_exit(&r, 125);
+	ck_assert_msg(strstr(r.err, "The container name \"/one\" is already "
+	                            "in use"),
+	              "%s", r.err);
+	test_run_free(&r);
+	DOCKER(&d, &r, "create", "--name=-x", "busybox", "true");
+	test_assert_exit(&r, 125);
+	ck_assert_msg(strstr(r.err, "Invalid container name (-x)"), "%s",
+	              r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "rm", "one", b);
+	boxd_test_stop(&d);
+}
+END_TEST
+
+/* pause and unpause (the freezer), top, restart (the log goes on), logs
+ * --follow until the container ends, --since, and prune. */
+START_TEST(docker_pause_top_restart_follow_prune)
+{
+	char out[4096], env[PATH_MAX + 16];
+	struct running follower;
+	struct boxd_test d;
+	struct run_result r;
+	int i;
+
+	start_with_busybox(&d);
+	DOCKER_OUT(&d, 0, out, "run", "-d", "--network", "none", "--name",
+	           "tick", "busybox", "sh", "-c",
+	           "echo up; trap 'echo bye; exit 0' TERM; "
+	           "while :; do sleep 0.1; done");
+	DOCKER_OUT(&d, 0, out, "pause", "tick");
+	DOCKER_OUT(&d, 0, out, "ps", "--format", "{{.Status}}");
+	ck_assert_msg(strstr(out, "(Paused)"), "%s", out);
+	DOCKER(&d, &r, "pause", "tick");
+	test_assert_exit(&r, 1);
+	ck_assert_msg(strstr(r.err, "is not running"), "%s", r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "unpause", "tick");
+	DOCKER_OUT(&d, 0, out, "top", "tick");
+	ck_assert_msg(strstr(out, "PID") && strstr(out, "sh -c echo up"), "%s",
+	              out);
+	DOCKER_OUT(&d, 0, out, "restart", "-t", "5", "tick");
+	DOCKER_OUT(&d, 0, out, "ps", "--format", "{{.Status}}");
+	ck_assert_msg(!strncmp(out, "Up ", 3), "%s", out);
+	for (i = 0; i < 100; i++) {
+		DOCKER_OUT(&d, 0, out, "logs", "tick");
+		if (!strcmp(out, "up\nbye\nup\n"))
+			break;
+		usleep(20000);
+	}
+	ck_assert_str_eq(out, "up\nbye\nup\n");
+	/* A second later, nothing new since then. */
+	DOCKER_OUT(&d, 0, out, "logs", "--since", "1s", "tick");
+	ck_assert_msg(!strcmp(out, "") || !strcmp(out, "up\n"), "%s", out);
+	/* --follow ends when the container does, with what it wrote last. */
+	snprintf(env, sizeof(env), "DOCKER_HOST=%s", d.host);
+	test_start((char *[]){ "/usr/bin/env", env, "/usr/local/bin/docker",
+	                       "logs", "--follow", "tick", NULL },
+	           &follower);
+	test_wait_for_line(follower.out_fd, "up");
+	DOCKER_OUT(&d, 0, out, "stop", "tick");
+	test_finish(&follower, &r);
+	test_assert_exit(&r, 0);
+	/* (What came before the first "up" was read by the wait.) */
+	ck_assert_msg(strlen(r.out) >= 4 &&
+	                      !strcmp(r.out + strlen(r.out) - 4, "bye\n"),
+	              "logs --follow ended with \"%s\"", r.out);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "container", "prune", "-f");
+	ck_assert_msg(strstr(out, "Deleted Containers:"), "%s", out);
+	DOCKER_OUT(&d, 0, out, "ps", "-aq");
+	ck_assert_str_eq(out, "");
+	boxd_test_stop(&d);
+}
+END_TEST
+
 const struct graded_test containers_tests[] = {
 	PROGRAM(docker_run_rm_passes_output_and_status),
 	PROGRAM(docker_run_detached_and_its_lifecycle),
@@ -300,5 +526,9 @@ const struct graded_test containers_tests[] = {
 	PROGRAM(docker_exec_runs_in_the_container),
 	PROGRAM(docker_run_with_a_terminal),
 	PROGRAM(box_runs_and_manages_containers),
+	PROGRAM(docker_run_publishes_a_port),
+	PROGRAM(docker_run_with_a_memory_limit),
+	PROGRAM(containers_by_name_and_prefix),
+	PROGRAM(docker_pause_top_restart_follow_prune),
 	{ 0 },
 };
