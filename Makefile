@@ -304,15 +304,22 @@ test:
 	@common/scripts/selftest.sh
 
 ## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points; so does a stub that exits 0 at once
-stubcheck: $(STUB_RUNNERS) $(CHEAT_RUNNERS) $(GRADE_TOOL)
-	@rc=0; for runner in $(STUB_RUNNERS) $(CHEAT_RUNNERS); do \
-		dir=$${runner%/run-tests}; id=$${runner#$(BUILD)/*/}; id=$${id%%/*}; \
-		case $$runner in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
-		BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
-			--log $$dir/tests.log > $$dir/output.txt 2>&1; \
-		printf '%s' "$${cheat:+(early exit) }"; \
-		$(GRADE_TOOL) --expect-stub $$id $$dir/results.json || rc=1; \
-	done; exit $$rc
+# One target per runner, so that with -j the next stub builds while this
+# one's tests run (runs take turns: the runner's lock); the verdicts are
+# printed at the end in the runners' order.
+STUB_VERDICTS := $(patsubst %/run-tests,%/verdict,$(STUB_RUNNERS) $(CHEAT_RUNNERS))
+stubcheck: $(STUB_VERDICTS)
+	@rc=0; for v in $^; do sed 1d $$v; [ "$$(head -1 $$v)" = 0 ] || rc=1; done; exit $$rc
+
+# The verdict's first line is grade's status, the rest what it printed.
+$(STUB_VERDICTS): %/verdict: %/run-tests $(GRADE_TOOL) FORCE
+	@dir=$(@D); runner=$$dir/run-tests; id=$${dir#$(BUILD)/*/}; id=$${id%%/*}; \
+	case $$dir in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
+	BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
+		--log $$dir/tests.log > $$dir/output.txt 2>&1; \
+	out=$$($(GRADE_TOOL) --expect-stub $$id $$dir/results.json 2>&1); status=$$?; \
+	{ echo $$status; printf '%s%s\n' "$${cheat:+(early exit) }" "$$out"; } > $@
+FORCE:
 
 ## cheatcheck: stubs that cheat (exit early, fork, kill or stop the runner, ...) earn nothing
 cheatcheck: $(CHEAT_RUNNERS) $(GRADE_TOOL)
