@@ -257,10 +257,13 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 
 .PHONY: all help check grade test stubcheck exercises exercises-check format-check \
 	demo bench deps doctor rootfs slides leftovers format clean test-vm vm \
-	cheatcheck conformance
+	cheatcheck conformance runners
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
+
+## runners [IMPL=exercises|solutions] [CH=NN]: build what make check runs, without running it
+runners: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL)
 
 ## help: list the targets
 help:
@@ -281,10 +284,14 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 # The chapters whose suites touch the kernel, which make test-vm runs in
 # a throwaway guest of each cgroup layout; each counts once it exists.
 VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups 06-rootfs 07-overlay 08-images 09-network 10-security 11-runtime,$(CHAPTERS))
-VM_SELECTED := $(if $(CH),$(SELECTED),$(VM_CHAPTERS))
+# Of those, the chapters whose code touches cgroups, the only ones a
+# layout changes: with VM_CGROUP_ONLY=1 a guest runs just these (make
+# test's v1 guest; its v2 guest runs them all, on the guest's older kernel).
+VM_CGROUP_CHAPTERS := $(filter 05-cgroups 11-runtime 12-engine,$(CHAPTERS))
+VM_SELECTED := $(if $(CH),$(SELECTED),$(if $(VM_CGROUP_ONLY),$(VM_CGROUP_CHAPTERS),$(VM_CHAPTERS)))
 LAYOUT ?= v2
 
-## test-vm LAYOUT=v2|v1 [CH=NN] [IMPL=...]: the kernel-facing suites in a qemu guest, pure cgroup v2 or v1
+## test-vm LAYOUT=v2|v1 [CH=NN] [VM_CGROUP_ONLY=1] [IMPL=...]: the kernel-facing suites in a qemu guest, pure cgroup v2 or v1
 test-vm: $(foreach ch,$(VM_SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL) \
 		$(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
 	@BUILD=$(BUILD) common/scripts/vm.sh test $(LAYOUT) $(IMPL) $(VM_SELECTED)
@@ -304,15 +311,22 @@ test:
 	@common/scripts/selftest.sh
 
 ## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points; so does a stub that exits 0 at once
-stubcheck: $(STUB_RUNNERS) $(CHEAT_RUNNERS) $(GRADE_TOOL)
-	@rc=0; for runner in $(STUB_RUNNERS) $(CHEAT_RUNNERS); do \
-		dir=$${runner%/run-tests}; id=$${runner#$(BUILD)/*/}; id=$${id%%/*}; \
-		case $$runner in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
-		BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
-			--log $$dir/tests.log > $$dir/output.txt 2>&1; \
-		printf '%s' "$${cheat:+(early exit) }"; \
-		$(GRADE_TOOL) --expect-stub $$id $$dir/results.json || rc=1; \
-	done; exit $$rc
+# One target per runner, so that with -j the next stub builds while this
+# one's tests run (runs take turns: the runner's lock); the verdicts are
+# printed at the end in the runners' order.
+STUB_VERDICTS := $(patsubst %/run-tests,%/verdict,$(STUB_RUNNERS) $(CHEAT_RUNNERS))
+stubcheck: $(STUB_VERDICTS)
+	@rc=0; for v in $^; do sed 1d $$v; [ "$$(head -1 $$v)" = 0 ] || rc=1; done; exit $$rc
+
+# The verdict's first line is grade's status, the rest what it printed.
+$(STUB_VERDICTS): %/verdict: %/run-tests $(GRADE_TOOL) FORCE
+	@dir=$(@D); runner=$$dir/run-tests; id=$${dir#$(BUILD)/*/}; id=$${id%%/*}; \
+	case $$dir in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
+	BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
+		--log $$dir/tests.log > $$dir/output.txt 2>&1; \
+	out=$$($(GRADE_TOOL) --expect-stub $$id $$dir/results.json 2>&1); status=$$?; \
+	{ echo $$status; printf '%s%s\n' "$${cheat:+(early exit) }" "$$out"; } > $@
+FORCE:
 
 ## cheatcheck: stubs that cheat (exit early, fork, kill or stop the runner, ...) earn nothing
 cheatcheck: $(CHEAT_RUNNERS) $(GRADE_TOOL)
