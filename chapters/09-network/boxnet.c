@@ -537,7 +537,8 @@ static void cmd_bridge(struct state *state, const char *dir, int argc,
 	         !strcmp(argv[2], "--subnet"))
 		subnet = subnet_of(argv[3]);
 	else
-		die_usage("bridge up [--subnet CIDR] or bridge down [--unused]");
+		die_usage(
+		        "bridge up [--subnet CIDR] or bridge down [--unused]");
 	load(state, dir, true);
 	bridge_up(state, &subnet, true);
 }

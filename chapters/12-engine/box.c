@@ -38,8 +38,10 @@ static noreturn void usage(int status)
 	       "  version   the client's and the daemon's versions\n"
 	       "  info      the daemon and its machine\n"
 	       "  images    the images in the daemon's store\n"
-	       "  run [-d] [--rm] [--name N] [-m SIZE] [-p [IP:][HOSTPORT:]PORT]...\n"
-	       "      [-e NAME=VALUE]... [--network none|bridge|host] IMAGE [CMD...]\n"
+	       "  run [-d] [--rm] [--name N] [-m SIZE] [-p "
+	       "[IP:][HOSTPORT:]PORT]...\n"
+	       "      [-e NAME=VALUE]... [--network none|bridge|host] IMAGE "
+	       "[CMD...]\n"
 	       "  ps [-a] | logs ID | inspect ID | stop ID | rm [-f] ID\n",
 	       socket_path);
 	exit(status);
@@ -310,8 +312,8 @@ static int cmd_run(int argc, char **argv)
 	ssize_t n;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:dn:m:p:e:", longopts,
-	                          NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:dn:m:p:e:", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'd': detach = true; break;
 		case 'r': rm = true; break;
@@ -338,15 +340,17 @@ static int cmd_run(int argc, char **argv)
 				         publish.host_port);
 			json_object_set_new(exposed, key, json_object());
 			if (!json_object_get(bindings, key))
-				json_object_set_new(bindings, key, json_array());
-			json_array_append_new(
-			        json_object_get(bindings, key),
-			        json_pack("{s:s, s:s}", "HostIp",
-			                  publish.host_ip, "HostPort",
-			                  host_port));
+				json_object_set_new(bindings, key,
+				                    json_array());
+			json_array_append_new(json_object_get(bindings, key),
+			                      json_pack("{s:s, s:s}", "HostIp",
+			                                publish.host_ip,
+			                                "HostPort", host_port));
 			break;
 		}
-		case 'e': json_array_append_new(env, json_string(optarg)); break;
+		case 'e':
+			json_array_append_new(env, json_string(optarg));
+			break;
 		case 'N': network = optarg; break;
 		default: die_bad_option(opt, argv);
 		}

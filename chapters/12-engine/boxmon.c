@@ -23,9 +23,10 @@
  *      attached client, with the 8-byte frame header of a multiplexed
  *      stream when there is no terminal; what a client sends goes to the
  *      container's stdin;
- *   5. when it exits, records the status in ROOT/containers/ID/state.json
- *      (replaced whole), unplugs it (and takes the bridge down if it
- *      was the last), deletes it from the runtime, unmounts, and ends.
+ *   5. when it exits, unplugs it (and takes the bridge down if it was
+ *      the last), deletes it from the runtime, unmounts, then records
+ *      the status in ROOT/containers/ID/state.json (replaced whole),
+ *      and ends.
  */
 #include "api.h"
 #include "die.h"
@@ -84,9 +85,10 @@ static void save_state(const char *status, int pid, int exit_code,
 	json_t *doc;
 
 	doc = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:O?}", "Id",
-	                container_id, "Status", status, "Pid", pid, "ExitCode", exit_code, "StartedAt",
-	                started, "FinishedAt", finished, "Error", error,
-	                "Monitor", (int)getpid(), "NetworkSettings", network);
+	                container_id, "Status", status, "Pid", pid, "ExitCode",
+	                exit_code, "StartedAt", started, "FinishedAt", finished,
+	                "Error", error, "Monitor", (int)getpid(),
+	                "NetworkSettings", network);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/state.json", dir);
@@ -314,8 +316,8 @@ static int network_up(json_t *host, pid_t pid)
 {
 	char pid_text[16], line[256], mapping[32], addr_text[32],
 	        prefix_text[8], gateway[INET_ADDRSTRLEN];
-	const char *mode = json_string_value(json_object_get(host,
-	                                                     "NetworkMode"));
+	const char *mode =
+	        json_string_value(json_object_get(host, "NetworkMode"));
 	json_t *ports = json_object(), *bindings, *b;
 	struct in_addr addr, gw;
 	const char *key;
@@ -338,7 +340,8 @@ static int network_up(json_t *host, pid_t pid)
 	gw.s_addr = htonl((ntohl(addr.s_addr) & 0xffffff00u) | 1);
 	inet_ntop(AF_INET, &gw, gateway, sizeof(gateway));
 	snprintf(prefix_text, sizeof(prefix_text), "%d", prefix);
-	json_object_foreach(json_object_get(host, "PortBindings"), key, bindings)
+	json_object_foreach(json_object_get(host, "PortBindings"), key,
+	                    bindings)
 	{
 		int port = atoi(key);
 		json_t *out = json_array();
@@ -347,8 +350,8 @@ static int network_up(json_t *host, pid_t pid)
 		{
 			const char *hp = json_string_value(
 			        json_object_get(b, "HostPort"));
-			const char *hip = json_string_value(
-			        json_object_get(b, "HostIp"));
+			const char *hip =
+			        json_string_value(json_object_get(b, "HostIp"));
 			int host_port = hp && *hp ? atoi(hp) : free_port();
 			char host_port_text[8];
 			pid_t p;
@@ -363,12 +366,14 @@ static int network_up(json_t *host, pid_t pid)
 			}
 			p = proxy(hip ? hip : "", host_port, addr, port);
 			if (p < 0) {
-				warn_errno(errno, "port %d of this host", host_port);
+				warn_errno(errno, "port %d of this host",
+				           host_port);
 				json_decref(out);
 				json_decref(ports);
 				return -1;
 			}
-			if (n_proxies < (int)(sizeof(proxies) / sizeof(*proxies)))
+			if (n_proxies <
+			    (int)(sizeof(proxies) / sizeof(*proxies)))
 				proxies[n_proxies++] = p;
 			snprintf(host_port_text, sizeof(host_port_text), "%d",
 			         host_port);
@@ -655,12 +660,12 @@ int main(int argc, char **argv)
 	close(err_pipe[1]);
 	close(in[0]);
 	if (ret < 0) {
-		now_rfc3339(finished, sizeof(finished));
-		save_state("exited", 0, 127, started, finished,
-		           error.text[0] ? error.text : strerror(-ret));
 		network_down(state.pid);
 		runtime_delete(&rt, id, true);
 		umount2(merged, MNT_DETACH);
+		now_rfc3339(finished, sizeof(finished));
+		save_state("exited", 0, 127, started, finished,
+		           error.text[0] ? error.text : strerror(-ret));
 		return EXIT_FAILURE;
 	}
 	save_state("running", state.pid, 0, started, "0001-01-01T00:00:00Z",
@@ -734,17 +739,19 @@ int main(int argc, char **argv)
 	while (waitpid(state.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	now_rfc3339(finished, sizeof(finished));
-	save_state("exited", 0,
-	           WIFEXITED(status) ? WEXITSTATUS(status)
-	                             : 128 + WTERMSIG(status),
-	           started, finished, "");
 	for (i = 0; i < n_clients; i++)
 		if (clients[i] >= 0)
 			close(clients[i]);
 	unlink(attach_path);
+	/* Everything undone before the state says "exited": whoever waits
+	 * for that (stop, wait, rm) finds nothing of it left. */
 	network_down(state.pid);
 	runtime_delete(&rt, id, true);
 	umount2(merged, MNT_DETACH);
+	save_state("exited", 0,
+	           WIFEXITED(status) ? WEXITSTATUS(status)
+	                             : 128 + WTERMSIG(status),
+	           started, finished, "");
 	finish(&store, exec_root, id,
 	       WIFEXITED(status) ? WEXITSTATUS(status)
 	                         : 128 + WTERMSIG(status));

@@ -3,6 +3,7 @@
 
 #include "exercise.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
@@ -99,4 +100,21 @@ int api_demux_feed(struct api_demux *d, const char *data, size_t len,
 	 * Replace the stub below with your code.
 	 */
 	return exercise_todo("12.4", d, data, len, fn, cls);
+}
+
+/* EXERCISE 12.9: your own helper functions can go here. */
+
+/* EXERCISE 12.9: The client's -p (10 points)
+ *
+ * Cut the "/PROTO" off the end first (strrchr(3)), then split the rest
+ * at its colons: one field is the port; two are host port and port;
+ * three are IP, host port (maybe empty) and port. Each port through
+ * port_in(); the IP must fit host_ip and pass inet_pton(AF_INET, ...).
+ * Clear *RET first, so that what is not given is "" and 0.
+ *
+ * Replace the stub below with your code.
+ */
+int api_publish_parse(const char *spec, struct api_publish *ret)
+{
+	return exercise_todo("12.9", spec, ret);
 }

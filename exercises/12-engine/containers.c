@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "runtime.h"
 #include "spec.h"
+#include "names.h"
 #include "status.h"
 
 #include <dirent.h>
@@ -66,58 +67,143 @@ static int write_json(const char *id, const char *file, json_t *doc)
 	return ret;
 }
 
-/* Find a container by its full ID, a prefix of it, or its name (with or
- * without the leading "/"): its ID in RET (65 bytes). 0 or -ENOENT. */
-static int find(const char *ref, char *ret)
+/* Why the last find() of this thread failed, for no_such(). */
+static __thread int find_error;
+
+/* The containers there are: their IDs and names ("/web"), N of them, for
+ * name_resolve(). Free with roster_free(). */
+struct roster {
+	char **ids, **names;
+	size_t n;
+};
+
+static void roster_free(struct roster *r)
 {
-	char dir[PATH_MAX], found[72] = "";
-	const char *name = ref[0] == '/' ? ref + 1 : ref;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->ids[i]);
+		free(r->names[i]);
+	}
+	free(r->ids);
+	free(r->names);
+}
+
+static int roster_load(struct roster *r)
+{
+	char dir[PATH_MAX];
 	struct dirent *e;
-	int matches = 0;
 	DIR *d;
 
+	memset(r, 0, sizeof(*r));
 	snprintf(dir, sizeof(dir), "%s/containers", engine.root);
 	d = opendir(dir);
-	if (!d || !*ref)
-		return d ? (closedir(d), -ENOENT) : -ENOENT;
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
 	while ((e = readdir(d))) {
 		json_t *config;
-		const char *n;
+		const char *name;
+		char **ids, **names;
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 64)
 			continue;
-		if (!strcmp(e->d_name, ref)) {
-			snprintf(found, sizeof(found), "%.64s", e->d_name);
-			matches = 1;
+		ids = realloc(r->ids, (r->n + 1) * sizeof(*ids));
+		if (ids)
+			r->ids = ids;
+		names = realloc(r->names, (r->n + 1) * sizeof(*names));
+		if (names)
+			r->names = names;
+		if (!ids || !names)
 			break;
-		}
 		config = read_json(e->d_name, "config.v2.json");
-		n = json_string_value(json_object_get(config, "Name"));
-		if (n && !strcmp(n + (n[0] == '/'), name)) {
-			snprintf(found, sizeof(found), "%.64s", e->d_name);
-			matches = 1;
-			json_decref(config);
-			break;
-		}
+		name = json_string_value(json_object_get(config, "Name"));
+		r->ids[r->n] = strdup(e->d_name);
+		r->names[r->n] = name ? strdup(name) : NULL;
 		json_decref(config);
-		if (!strncmp(e->d_name, ref, strlen(ref))) {
-			snprintf(found, sizeof(found), "%.64s", e->d_name);
-			matches++;
-		}
+		if (r->ids[r->n])
+			r->n++;
 	}
 	closedir(d);
-	if (matches != 1)
-		return -ENOENT;
-	memcpy(ret, found, 65);
 	return 0;
 }
 
+/* Find a container by its full ID, a prefix of it, or its name (with or
+ * without the leading "/"), in Docker's order (name_resolve()): its ID
+ * in RET (65 bytes). 0, -ENOENT, -EEXIST (a prefix of two) or -EINVAL. */
+static int find(const char *ref, char *ret)
+{
+	struct roster r;
+	int i = roster_load(&r);
+
+	if (i == 0)
+		i = name_resolve(ref, (const char *const *)r.ids,
+		                 (const char *const *)r.names, r.n);
+	if (i >= 0)
+		snprintf(ret, 65, "%s", r.ids[i]);
+	roster_free(&r);
+	find_error = i < 0 ? i : 0;
+	return i < 0 ? i : 0;
+}
+
+/* Whether a container is named NAME ("web" or "/web"): its ID in RET. */
+static bool name_taken(const char *name, char *ret)
+{
+	struct roster r;
+	bool taken = false;
+	size_t i;
+
+	if (name[0] == '/')
+		name++;
+	roster_load(&r);
+	for (i = 0; i < r.n && !taken; i++)
+		if (r.names[i] &&
+		    !strcmp(r.names[i] + (r.names[i][0] == '/'), name)) {
+			snprintf(ret, 65, "%s", r.ids[i]);
+			taken = true;
+		}
+	roster_free(&r);
+	return taken;
+}
+
+/* The answer to a REF that this thread's last find() could not find. */
 static struct reply no_such(const char *ref)
 {
+	if (find_error == -EEXIST)
+		return engine_error(
+		        400, "multiple IDs found with provided prefix: %s",
+		        ref);
 	return engine_error(404, "No such container: %s", ref);
 }
 
-/* "created", "running", "exited" (a container whose monitor is gone
+/* Whether process PID has ended: not there, or a zombie (the monitor is
+ * not boxd's child: whoever reaps it may take its time). */
+static bool process_gone(pid_t pid)
+{
+	char path[64], stat[512], *close_paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (file_read_buf(AT_FDCWD, path, stat, sizeof(stat)) < 0)
+		return true;
+	close_paren = strrchr(stat, ')');
+	return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/* Whether the container of STATE (its state.json, which boxmon writes
+ * and boxd leaves alone) is paused: boxd keeps that in a file of its
+ * own beside it, "paused". */
+static bool paused_marker(json_t *state)
+{
+	char path[PATH_MAX + 16];
+	const char *id = json_string_value(json_object_get(state, "Id"));
+
+	if (!id)
+		return false;
+	container_dir(id, path, PATH_MAX);
+	strcat(path, "/paused");
+	return access(path, F_OK) == 0;
+}
+
+/* "created", "running", "paused", "exited" (a container whose monitor is gone
  * while it said "running" is "exited": boxd was not the one to see it). */
 static const char *status_of(json_t *state)
 {
@@ -125,9 +211,17 @@ static const char *status_of(json_t *state)
 	int monitor =
 	        (int)json_integer_value(json_object_get(state, "Monitor"));
 
-	if (s && !strcmp(s, "running") && monitor > 0 && kill(monitor, 0) < 0)
+	if (s && !strcmp(s, "running") && monitor > 0 && process_gone(monitor))
 		return "exited";
+	if (s && !strcmp(s, "running") && paused_marker(state))
+		return "paused";
 	return s ? s : "created";
+}
+
+/* Whether a container in STATUS has processes: running or paused. */
+static bool alive(const char *status)
+{
+	return !strcmp(status, "running") || !strcmp(status, "paused");
 }
 
 /* --- create --------------------------------------------------------------- */
@@ -143,6 +237,77 @@ static void append_all(json_t *list, json_t *array)
 		if (json_is_string(v))
 			json_array_append(list, v);
 	}
+}
+
+/* HostConfig's network: NetworkMode "none" (a namespace with lo
+ * only), "bridge" or "default" (the namespace, which boxmon has boxnet
+ * plug into bx0), "host" (no namespace: the host's); PortBindings
+ * {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, TCP ports only,
+ * which boxmon publishes. Checked here, so that a bad one fails create;
+ * 0, or -1 with ERROR. */
+static int network_config(json_t *doc, json_t *host, char *error, size_t size)
+{
+	const char *mode =
+	        json_string_value(json_object_get(host, "NetworkMode"));
+	json_t *namespaces = json_object_get(json_object_get(doc, "linux"),
+	                                     "namespaces"),
+	       *bindings, *b, *ns;
+	const char *key;
+	size_t i;
+
+	if (mode && *mode && strcmp(mode, "none") && strcmp(mode, "bridge") &&
+	    strcmp(mode, "default") && strcmp(mode, "host")) {
+		snprintf(error, size, "network %s not found", mode);
+		return -1;
+	}
+	if (mode && !strcmp(mode, "host"))
+		json_array_foreach(namespaces, i, ns) if (
+		        !strcmp(json_string_value(json_object_get(ns, "type"))
+		                        ?: "",
+		                "network"))
+		{
+			json_array_remove(namespaces, i);
+			break;
+		}
+	json_object_foreach(json_object_get(host, "PortBindings"), key,
+	                    bindings)
+	{
+		char proto[8] = "";
+		int port = 0, end = 0;
+
+		if (sscanf(key, "%d/%7s%n", &port, proto, &end) != 2 ||
+		    key[end] || port < 1 || port > 65535 ||
+		    strcmp(proto, "tcp")) {
+			snprintf(error, size,
+			         "HostConfig.PortBindings: %s: boxd publishes "
+			         "TCP ports only (PORT/tcp)",
+			         key);
+			return -1;
+		}
+		if (mode && (!strcmp(mode, "none") || !strcmp(mode, "host"))) {
+			snprintf(error, size,
+			         "a port cannot be published with network %s",
+			         mode);
+			return -1;
+		}
+		json_array_foreach(bindings, i, b)
+		{
+			const char *hp = json_string_value(
+			        json_object_get(b, "HostPort"));
+			int n = 0;
+
+			if (hp && *hp &&
+			    (sscanf(hp, "%d%n", &port, &n) != 1 || hp[n] ||
+			     port < 1 || port > 65535)) {
+				snprintf(error, size,
+				         "HostConfig.PortBindings[\"%s\"][%zu]."
+				         "HostPort: %s is not a port",
+				         key, i, hp);
+				return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 /* The OCI config of a container: boxrun's default, with the process,
@@ -230,6 +395,10 @@ static json_t *oci_config(const char *id, json_t *config, json_t *host,
 		                          10000,
 		                  "period", (json_int_t)100000));
 	json_object_set_new(json_object_get(doc, "linux"), "resources", res);
+	if (network_config(doc, host, error, size) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
 	/* Binds: "SRC:DST[:ro]". */
 	mounts = json_object_get(doc, "mounts");
 	json_array_foreach(json_object_get(host, "Binds"), i, v)
@@ -277,13 +446,23 @@ static struct reply handle_create(struct request *req)
 		return engine_error(400, "create: the body needs an Image");
 	}
 	pthread_mutex_lock(&engine.lock);
-	if (want && *want && find(want, id) == 0) {
+	if (want && *want && name_valid(want) < 0) {
+		pthread_mutex_unlock(&engine.lock);
+		json_decref(body);
+		return engine_error(400,
+		                    "Invalid container name (%s), only "
+		                    "[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+		                    want);
+	}
+	if (want && *want && name_taken(want, id)) {
 		pthread_mutex_unlock(&engine.lock);
 		json_decref(body);
 		return engine_error(409,
 		                    "Conflict. The container name \"/%s\" is "
-		                    "already in use",
-		                    want);
+		                    "already in use by container \"%s\". You "
+		                    "have to remove (or rename) that container "
+		                    "to be able to reuse that name.",
+		                    want + (want[0] == '/'), id);
 	}
 	if (store_resolve(&engine.store, image, &image_id) < 0) {
 		pthread_mutex_unlock(&engine.lock);
@@ -341,8 +520,8 @@ static struct reply handle_create(struct request *req)
 	write_json(id, "config.v2.json", record);
 	write_json(id, "config.json", oci);
 	write_json(id, "state.json",
-	           json_pack("{s:s, s:i, s:i}", "Status", "created", "Pid", 0,
-	                     "ExitCode", 0));
+	           json_pack("{s:s, s:s, s:i, s:i}", "Id", id, "Status",
+	                     "created", "Pid", 0, "ExitCode", 0));
 	if (json_is_true(json_object_get(config, "OpenStdin"))) {
 		char marker[PATH_MAX + 16];
 
@@ -656,113 +835,261 @@ static struct reply handle_attach(struct request *req)
 
 /* --- logs, list, inspect -------------------------------------------------- */
 
+/* What a logs request asks for, and where it is in the log. */
+struct logs {
+	bool out, err, timestamps, tty, follow;
+	double since, until; /* seconds since the epoch; 0: no bound */
+	long skip;           /* entries still to skip (--tail) */
+	char id[65];
+	FILE *log;
+};
+
+/* An RFC 3339 time ("2026-11-29T05:01:02.123456789Z") in seconds. */
+static double seconds_of(const char *when)
+{
+	struct tm tm = { 0 };
+	const char *rest =
+	        when ? strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+
+	if (!rest)
+		return 0;
+	return (double)timegm(&tm) + (*rest == '.' ? atof(rest) : 0);
+}
+
+/* Append to *BUF (*LEN bytes, *CAP allocated) the entry of json-file LINE
+ * as L asks for it: a frame (or the bytes alone, with a terminal), "TIME "
+ * first with timestamps; nothing for an entry filtered out. Returns 0, or
+ * -ENOMEM. */
+static int logs_entry(const struct logs *l, const char *line, char **buf,
+                      size_t *len, size_t *cap)
+{
+	json_t *entry;
+	const char *when;
+	char *text, *stamped = NULL;
+	double at;
+	size_t n;
+	int stream;
+
+	if (log_parse(line, &stream, &text, &n) < 0)
+		return 0; /* a line cut short by a crash: skipped */
+	entry = json_loads(line, JSON_ALLOW_NUL, NULL);
+	when = json_string_value(json_object_get(entry, "time"));
+	at = seconds_of(when);
+	if ((stream == 2 ? !l->err : !l->out) || (l->since && at < l->since) ||
+	    (l->until && at > l->until)) {
+		json_decref(entry);
+		free(text);
+		return 0;
+	}
+	if (l->timestamps) { /* -t: "TIME " before each entry */
+		int m = asprintf(&stamped, "%s %.*s", when ? when : "", (int)n,
+		                 text);
+
+		if (m >= 0) {
+			free(text);
+			text = stamped;
+			n = (size_t)m;
+		}
+	}
+	json_decref(entry);
+	while (*len + n + 9 > *cap) {
+		char *grown = realloc(*buf, *cap * 2);
+
+		if (!grown) {
+			free(text);
+			return -ENOMEM;
+		}
+		*buf = grown;
+		*cap *= 2;
+	}
+	if (!l->tty) {
+		api_frame_header(stream == 2 ? API_STDERR : API_STDOUT, n,
+		                 (unsigned char *)*buf + *len);
+		*len += 8;
+	}
+	memcpy(*buf + *len, text, n);
+	*len += n;
+	free(text);
+	return 0;
+}
+
+/* logs --follow: the entries there are, then each new one as the
+ * container writes it, until it has exited and all are sent. */
+static ssize_t logs_chunk(void *data, char *buf, size_t max)
+{
+	struct logs *l = data;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	char line[65536];
+	size_t len = 0, cap = 4096;
+	char *out;
+
+	for (;;) {
+		long at = ftell(l->log);
+
+		if (fgets(line, sizeof(line), l->log)) {
+			if (!strchr(line, '\n')) { /* being written */
+				fseek(l->log, at, SEEK_SET);
+			} else if (l->skip > 0) {
+				l->skip--;
+				continue;
+			} else {
+				out = malloc(cap);
+				if (!out ||
+				    logs_entry(l, line, &out, &len, &cap) < 0 ||
+				    len > max) {
+					free(out);
+					return -1;
+				}
+				if (len) {
+					memcpy(buf, out, len);
+					free(out);
+					return (ssize_t)len;
+				}
+				free(out);
+				continue;
+			}
+		} else {
+			json_t *state = read_json(l->id, "state.json");
+			bool running = state && alive(status_of(state));
+
+			json_decref(state);
+			clearerr(l->log);
+			/* One more look once it has exited: what it wrote
+			 * last. */
+			if (!running && !fgets(line, sizeof(line), l->log))
+				return -1;
+			fseek(l->log, at, SEEK_SET);
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+static void logs_free(void *data)
+{
+	struct logs *l = data;
+
+	if (l->log)
+		fclose(l->log);
+	free(l);
+}
+
 static struct reply handle_logs(struct request *req)
 {
-	bool out = request_query_bool(req, "stdout");
-	bool err = request_query_bool(req, "stderr");
-	bool timestamps = request_query_bool(req, "timestamps");
-	char id[65], dir[PATH_MAX], path[PATH_MAX * 2], line[65536];
-	long total = 0, skip = 0;
-	const char *tail;
+	char dir[PATH_MAX], path[PATH_MAX * 2], line[65536];
+	struct logs *l = calloc(1, sizeof(*l));
+	const char *tail = request_query(req, "tail");
 	size_t len = 0, cap = 4096;
-	char *body = malloc(cap);
+	char *body;
 	json_t *config;
-	bool tty;
-	FILE *log;
+	long total = 0;
+	struct reply r;
 
-	if (find(req->args[0], id) < 0) {
-		free(body);
+	if (!l)
+		return engine_error(500, "out of memory");
+	if (find(req->args[0], l->id) < 0) {
+		free(l);
 		return no_such(req->args[0]);
 	}
-	config = read_json(id, "config.v2.json");
-	tty = json_is_true(
+	l->out = request_query_bool(req, "stdout");
+	l->err = request_query_bool(req, "stderr");
+	l->timestamps = request_query_bool(req, "timestamps");
+	l->follow = request_query_bool(req, "follow");
+	l->since = request_query(req, "since")
+	                   ? atof(request_query(req, "since"))
+	                   : 0;
+	l->until = request_query(req, "until")
+	                   ? atof(request_query(req, "until"))
+	                   : 0;
+	config = read_json(l->id, "config.v2.json");
+	l->tty = json_is_true(
 	        json_object_get(json_object_get(config, "Config"), "Tty"));
 	json_decref(config);
-	container_dir(id, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/%s-json.log", dir, id);
-	log = fopen(path, "re");
+	container_dir(l->id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s-json.log", dir, l->id);
+	l->log = fopen(path, "re");
 	/* --tail N: the last N entries; first count them. */
-	tail = request_query(req, "tail");
-	if (log && tail && strcmp(tail, "all")) {
-		while (fgets(line, sizeof(line), log))
+	if (l->log && tail && strcmp(tail, "all")) {
+		while (fgets(line, sizeof(line), l->log))
 			total++;
-		skip = total > atol(tail) ? total - atol(tail) : 0;
-		rewind(log);
+		l->skip = total > atol(tail) ? total - atol(tail) : 0;
+		rewind(l->log);
 	}
-	while (body && log && fgets(line, sizeof(line), log)) {
-		int stream;
-		char *text;
-		size_t n;
-		bool is_err;
-
-		if (skip > 0) {
-			skip--;
+	r = (struct reply){
+		.status = 200,
+		.type = l->tty ? "application/vnd.docker.raw-stream"
+		               : "application/vnd.docker.multiplexed-stream",
+	};
+	if (l->follow && l->log) {
+		r.stream = logs_chunk;
+		r.free = logs_free;
+		r.data = l;
+		return r;
+	}
+	body = malloc(cap);
+	while (body && l->log && fgets(line, sizeof(line), l->log)) {
+		if (l->skip > 0) {
+			l->skip--;
 			continue;
 		}
-		if (log_parse(line, &stream, &text, &n) < 0)
-			continue; /* a line cut short by a crash: skipped */
-		if (timestamps) { /* -t: "TIME " before each entry */
-			json_t *entry = json_loads(line, JSON_ALLOW_NUL, NULL);
-			const char *when = json_string_value(
-			        json_object_get(entry, "time"));
-			char *stamped = NULL;
-			int m = asprintf(&stamped, "%s %.*s", when ? when : "",
-			                 (int)n, text);
-
-			json_decref(entry);
-			if (m >= 0) {
-				free(text);
-				text = stamped;
-				n = (size_t)m;
-			}
+		if (logs_entry(l, line, &body, &len, &cap) < 0) {
+			free(body);
+			body = NULL;
 		}
-		is_err = stream == 2;
-		if ((is_err && err) || (!is_err && out)) {
-			while (len + n + 8 > cap) {
-				char *grown = realloc(body, cap *= 2);
-
-				if (!grown) {
-					free(body);
-					body = NULL;
-					break;
-				}
-				body = grown;
-			}
-			if (body && !tty) {
-				unsigned char h[8];
-
-				api_frame_header(
-				        is_err ? API_STDERR : API_STDOUT, n, h);
-				memcpy(body + len, h, 8);
-				len += 8;
-			}
-			if (body) {
-				memcpy(body + len, text, n);
-				len += n;
-			}
-		}
-		free(text);
 	}
-	if (log)
-		fclose(log);
+	logs_free(l);
 	if (!body)
 		return engine_error(500, "out of memory");
 	body[len] = '\0';
-	return (struct reply){
-		.status = 200,
-		.type = tty ? "application/vnd.docker.raw-stream"
-		            : "application/vnd.docker.multiplexed-stream",
-		.body = body,
-		.body_len = len,
-	};
+	r.body = body;
+	r.body_len = len;
+	return r;
 }
 
 /* "Up 3 seconds", "Exited (0) 2 minutes ago": ps's STATUS (12.5). */
+/* The NetworkSettings boxmon put in STATE, or none: a new reference. */
+static json_t *network_settings(json_t *state)
+{
+	json_t *n = json_object_get(state, "NetworkSettings");
+
+	return n ? json_deep_copy(n)
+	         : json_pack("{s:{}, s:{}}", "Ports", "Networks");
+}
+
+/* ps's PORTS: [{"IP", "PrivatePort", "PublicPort", "Type"}], from
+ * NetworkSettings.Ports {"80/tcp": [{"HostIp", "HostPort"}]}. */
+static json_t *ports_list(json_t *state)
+{
+	json_t *list = json_array(), *bindings, *b;
+	const char *key;
+	size_t i;
+
+	json_object_foreach(
+	        json_object_get(json_object_get(state, "NetworkSettings"),
+	                        "Ports"),
+	        key, bindings)
+	{
+		json_array_foreach(bindings, i, b)
+		{
+			json_array_append_new(
+			        list,
+			        json_pack(
+			                "{s:O, s:i, s:i, s:s}", "IP",
+			                json_object_get(b, "HostIp"),
+			                "PrivatePort", atoi(key), "PublicPort",
+			                atoi(json_string_value(json_object_get(
+			                             b, "HostPort"))
+			                             ?: "0"),
+			                "Type", "tcp"));
+		}
+	}
+	return list;
+}
+
 static void human_status(json_t *state, char *buf, size_t size)
 {
 	const char *status = status_of(state);
 	const char *at = json_string_value(json_object_get(
-	        state, strcmp(status, "running") ? "FinishedAt" : "StartedAt"));
+	        state, alive(status) ? "StartedAt" : "FinishedAt"));
 	struct tm tm = { 0 };
 	long secs = 0;
 
@@ -860,7 +1187,7 @@ static struct reply handle_list(struct request *req)
 		record = read_json(e->d_name, "config.v2.json");
 		state = read_json(e->d_name, "state.json");
 		status = status_of(state);
-		if (record && (all || !strcmp(status, "running")) &&
+		if (record && (all || alive(status)) &&
 		    filtered_in(
 		            filters, status,
 		            json_string_value(json_object_get(record, "Name"))
@@ -872,7 +1199,7 @@ static struct reply handle_list(struct request *req)
 			        list,
 			        json_pack(
 			                "{s:s, s:[O], s:O, s:O, s:s, s:O, s:s,"
-			                " s:s, s:[], s:{}, s:{}}",
+			                " s:s, s:o, s:{}, s:o}",
 			                "Id", e->d_name, "Names",
 			                json_object_get(record, "Name"),
 			                "Image",
@@ -882,7 +1209,9 @@ static struct reply handle_list(struct request *req)
 			                "Command", command, "Created",
 			                json_object_get(record, "CreatedUnix"),
 			                "State", status, "Status", human,
-			                "Ports", "Labels", "NetworkSettings"));
+			                "Ports", ports_list(state), "Labels",
+			                "NetworkSettings",
+			                network_settings(state)));
 		}
 		json_decref(record);
 		json_decref(state);
@@ -923,13 +1252,13 @@ static struct reply handle_inspect(struct request *req)
 	status = status_of(state);
 	doc = json_pack(
 	        "{s:s, s:O, s:O, s:O, s:O, s:{s:s, s:b, s:b, s:b, s:b, s:b,"
-	        " s:O, s:O, s:s, s:O, s:O}, s:O, s:O, s:O, s:o, s:{}, s:[],"
+	        " s:O, s:O, s:s, s:O, s:O}, s:O, s:O, s:O, s:o, s:o, s:[],"
 	        " s:s, s:s}",
 	        "Id", id, "Created", json_object_get(record, "Created"), "Path",
 	        json_array_get(json_object_get(record, "Args"), 0), "Args",
 	        json_object_get(record, "Args"), "Name",
 	        json_object_get(record, "Name"), "State", "Status", status,
-	        "Running", !strcmp(status, "running"), "Paused", 0,
+	        "Running", alive(status), "Paused", !strcmp(status, "paused"),
 	        "Restarting", 0, "OOMKilled", 0, "Dead", 0, "Pid",
 	        json_object_get(state, "Pid") ? json_object_get(state, "Pid")
 	                                      : json_integer(0),
@@ -948,8 +1277,8 @@ static struct reply handle_inspect(struct request *req)
 	        "Image", json_object_get(record, "Image"), "Config",
 	        json_object_get(record, "Config"), "HostConfig",
 	        json_object_get(record, "HostConfig"), "GraphDriver",
-	        graph_driver(id), "NetworkSettings", "Mounts", "Driver",
-	        "overlay2", "Platform", "linux");
+	        graph_driver(id), "NetworkSettings", network_settings(state),
+	        "Mounts", "Driver", "overlay2", "Platform", "linux");
 	json_decref(record);
 	json_decref(state);
 	if (!doc)
@@ -958,6 +1287,16 @@ static struct reply handle_inspect(struct request *req)
 }
 
 /* --- stop, kill, remove --------------------------------------------------- */
+
+/* Remove the file NAME of container ID's directory, if it is there. */
+static void unlink_marker(const char *id, const char *name)
+{
+	char path[PATH_MAX * 2], dir[PATH_MAX];
+
+	container_dir(id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
 
 static int signal_container(const char *id, int sig)
 {
@@ -970,6 +1309,10 @@ static int signal_container(const char *id, int sig)
 	if (ret < 0)
 		return ret;
 	ret = runtime_kill(&rt, id, sig, false);
+	/* A paused container's processes get the signal once thawed. */
+	if (ret == 0 && (sig == SIGKILL || sig == SIGTERM) &&
+	    runtime_pause(&rt, id, false) == 0)
+		unlink_marker(id, "paused");
 	runtime_close(&rt);
 	return ret;
 }
@@ -981,7 +1324,7 @@ static bool wait_exited(const char *id, int ms)
 
 	for (int i = 0; i <= ms / 20; i++) {
 		json_t *state = read_json(id, "state.json");
-		bool done = !state || strcmp(status_of(state), "running");
+		bool done = !state || !alive(status_of(state));
 
 		json_decref(state);
 		if (done)
@@ -989,6 +1332,24 @@ static bool wait_exited(const char *id, int ms)
 		nanosleep(&pause, NULL);
 	}
 	return false;
+}
+
+/* Wait (MS milliseconds at most) for the monitor of container ID, if it
+ * has one still, to end: it has a last file or two to write after the
+ * state says "exited". */
+static void monitor_gone(const char *id, int ms)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	json_t *state = read_json(id, "state.json");
+	pid_t monitor =
+	        (pid_t)json_integer_value(json_object_get(state, "Monitor"));
+
+	json_decref(state);
+	for (int i = 0; monitor > 0 && i <= ms / 10; i++) {
+		if (process_gone(monitor))
+			return;
+		nanosleep(&pause, NULL);
+	}
 }
 
 static struct reply handle_stop(struct request *req)
@@ -1055,7 +1416,7 @@ static struct reply handle_remove(struct request *req)
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	running = !strcmp(status_of(state), "running");
+	running = alive(status_of(state));
 	code = status_next(status_of(state), "remove",
 	                   request_query_bool(req, "force"), &next);
 	json_decref(state);
@@ -1069,6 +1430,7 @@ static struct reply handle_remove(struct request *req)
 		signal_container(id, SIGKILL);
 		wait_exited(id, 10000);
 	}
+	monitor_gone(id, 2000);
 	/* What the runtime still has of it (its monitor may have been
 	 * killed before it could delete it): the cgroup and the state. */
 	delete_from_runtime(id);
@@ -1405,6 +1767,167 @@ static struct reply handle_resize(struct request *req)
 	return (struct reply){ .status = 200, .body = strdup("") };
 }
 
+/* --- pause, unpause, restart, top, prune ---------------------------------- */
+
+/* pause and unpause: chapter 05's freezer, through the runtime. */
+static struct reply pause_or_unpause(struct request *req, bool frozen)
+{
+	char id[65], rtroot[PATH_MAX], dir[PATH_MAX], marker[PATH_MAX + 16];
+	const char *next;
+	struct runtime rt;
+	json_t *state;
+	int code, ret;
+
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	state = read_json(id, "state.json");
+	code = status_next(status_of(state), frozen ? "pause" : "unpause", 0,
+	                   &next);
+	json_decref(state);
+	if (code == 409)
+		return engine_error(409, "Container %s is not %s", id,
+		                    frozen ? "running" : "paused");
+	if (code != 204)
+		return engine_error(code, "%s: cannot %s it", req->args[0],
+		                    frozen ? "pause" : "unpause");
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
+	ret = runtime_open(rtroot, &rt);
+	if (ret == 0) {
+		ret = runtime_pause(&rt, id, frozen);
+		runtime_close(&rt);
+	}
+	if (ret < 0)
+		return engine_error(500, "%s %s: %s",
+		                    frozen ? "pause" : "unpause", id,
+		                    strerror(-ret));
+	container_dir(id, dir, sizeof(dir));
+	snprintf(marker, sizeof(marker), "%s/paused", dir);
+	if (frozen)
+		file_replace(AT_FDCWD, marker, "", 0, 0600);
+	else
+		unlink(marker);
+	return (struct reply){ .status = 204, .body = strdup("") };
+}
+
+static struct reply handle_pause(struct request *req)
+{
+	return pause_or_unpause(req, true);
+}
+
+static struct reply handle_unpause(struct request *req)
+{
+	return pause_or_unpause(req, false);
+}
+
+/* restart: stop (t seconds, then SIGKILL), then start again: a new
+ * monitor, the same layers, its log going on. */
+static struct reply handle_restart(struct request *req)
+{
+	struct reply r = handle_stop(req);
+	char id[65], exits[PATH_MAX * 2];
+	json_t *state;
+
+	if (r.status != 204 && r.status != 304)
+		return r;
+	free(r.body);
+	if (find(req->args[0], id) < 0)
+		return no_such(req->args[0]);
+	/* Start reads "created" as "not yet started". */
+	state = read_json(id, "state.json");
+	json_object_set_new(state, "Status", json_string("created"));
+	write_json(id, "state.json", state);
+	json_decref(state);
+	snprintf(exits, sizeof(exits), "%s/exits/%s", engine.exec_root, id);
+	unlink(exits);
+	return handle_start(req);
+}
+
+/* top: the container's processes (its cgroup's), as ps -ef shows them. */
+static struct reply handle_top(struct request *req)
+{
+	char id[65], rtroot[PATH_MAX], path[64], stat[1024], cmdline[4096];
+	json_t *processes = json_array();
+	struct runtime rt;
+	pid_t *pids = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	if (find(req->args[0], id) < 0) {
+		json_decref(processes);
+		return no_such(req->args[0]);
+	}
+	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
+	ret = runtime_open(rtroot, &rt);
+	if (ret == 0) {
+		ret = runtime_pids(&rt, id, &pids, &n);
+		runtime_close(&rt);
+	}
+	if (ret < 0 || !n) {
+		json_decref(processes);
+		free(pids);
+		return engine_error(409, "Container %s is not running", id);
+	}
+	for (i = 0; i < n; i++) {
+		char uid[16] = "?", ppid[16] = "?", *close_paren;
+		struct stat st;
+		ssize_t len;
+		size_t j;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pids[i]);
+		if (file_read_buf(AT_FDCWD, path, stat, sizeof(stat)) < 0)
+			continue;
+		close_paren = strrchr(stat, ')');
+		if (close_paren)
+			sscanf(close_paren + 1, " %*c %15s", ppid);
+		snprintf(path, sizeof(path), "/proc/%d", (int)pids[i]);
+		if (lstat(path, &st) == 0)
+			snprintf(uid, sizeof(uid), "%u", (unsigned)st.st_uid);
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[i]);
+		len = file_read_buf(AT_FDCWD, path, cmdline, sizeof(cmdline));
+		for (j = 0; len > 0 && j + 1 < (size_t)len; j++)
+			if (!cmdline[j])
+				cmdline[j] = ' ';
+		snprintf(path, sizeof(path), "%d", (int)pids[i]);
+		json_array_append_new(processes,
+		                      json_pack("[s, s, s, s]", uid, path, ppid,
+		                                len > 0 ? cmdline : ""));
+	}
+	free(pids);
+	return engine_json(200, json_pack("{s:[s, s, s, s], s:o}", "Titles",
+	                                  "UID", "PID", "PPID", "CMD",
+	                                  "Processes", processes));
+}
+
+/* prune: every container that is not running, removed. */
+static struct reply handle_prune(struct request *req)
+{
+	json_t *deleted = json_array();
+	struct roster r;
+	size_t i;
+
+	(void)req;
+	roster_load(&r);
+	for (i = 0; i < r.n; i++) {
+		json_t *state = read_json(r.ids[i], "state.json");
+		const char *status = status_of(state);
+		char dir[PATH_MAX];
+
+		if (!alive(status)) {
+			delete_from_runtime(r.ids[i]);
+			pthread_mutex_lock(&engine.lock);
+			store_container_remove(&engine.store, r.ids[i]);
+			container_dir(r.ids[i], dir, sizeof(dir));
+			file_remove_tree(AT_FDCWD, dir);
+			pthread_mutex_unlock(&engine.lock);
+			json_array_append_new(deleted, json_string(r.ids[i]));
+		}
+		json_decref(state);
+	}
+	roster_free(&r);
+	return engine_json(200, json_pack("{s:o, s:i}", "ContainersDeleted",
+	                                  deleted, "SpaceReclaimed", 0));
+}
+
 const struct route container_routes[] = {
 	{ "POST", "/containers/create", handle_create },
 	{ "POST", "/containers/{id}/start", handle_start },
@@ -1420,5 +1943,10 @@ const struct route container_routes[] = {
 	{ "POST", "/exec/{id}/start", handle_exec_start },
 	{ "GET", "/exec/{id}/json", handle_exec_inspect },
 	{ "POST", "/containers/{id}/resize", handle_resize },
+	{ "POST", "/containers/{id}/pause", handle_pause },
+	{ "POST", "/containers/{id}/unpause", handle_unpause },
+	{ "POST", "/containers/{id}/restart", handle_restart },
+	{ "GET", "/containers/{id}/top", handle_top },
+	{ "POST", "/containers/prune", handle_prune },
 	{ NULL, NULL, NULL },
 };

@@ -156,8 +156,8 @@ static bool name_taken(const char *name, char *ret)
 		name++;
 	roster_load(&r);
 	for (i = 0; i < r.n && !taken; i++)
-		if (r.names[i] && !strcmp(r.names[i] + (r.names[i][0] == '/'),
-		                          name)) {
+		if (r.names[i] &&
+		    !strcmp(r.names[i] + (r.names[i][0] == '/'), name)) {
 			snprintf(ret, 65, "%s", r.ids[i]);
 			taken = true;
 		}
@@ -169,10 +169,23 @@ static bool name_taken(const char *name, char *ret)
 static struct reply no_such(const char *ref)
 {
 	if (find_error == -EEXIST)
-		return engine_error(400,
-		                    "multiple IDs found with provided prefix: %s",
-		                    ref);
+		return engine_error(
+		        400, "multiple IDs found with provided prefix: %s",
+		        ref);
 	return engine_error(404, "No such container: %s", ref);
+}
+
+/* Whether process PID has ended: not there, or a zombie (the monitor is
+ * not boxd's child: whoever reaps it may take its time). */
+static bool process_gone(pid_t pid)
+{
+	char path[64], stat[512], *close_paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (file_read_buf(AT_FDCWD, path, stat, sizeof(stat)) < 0)
+		return true;
+	close_paren = strrchr(stat, ')');
+	return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
 }
 
 /* Whether the container of STATE (its state.json, which boxmon writes
@@ -198,11 +211,17 @@ static const char *status_of(json_t *state)
 	int monitor =
 	        (int)json_integer_value(json_object_get(state, "Monitor"));
 
-	if (s && !strcmp(s, "running") && monitor > 0 && kill(monitor, 0) < 0)
+	if (s && !strcmp(s, "running") && monitor > 0 && process_gone(monitor))
 		return "exited";
 	if (s && !strcmp(s, "running") && paused_marker(state))
 		return "paused";
 	return s ? s : "created";
+}
+
+/* Whether a container in STATUS has processes: running or paused. */
+static bool alive(const char *status)
+{
+	return !strcmp(status, "running") || !strcmp(status, "paused");
 }
 
 /* --- create --------------------------------------------------------------- */
@@ -228,7 +247,8 @@ static void append_all(json_t *list, json_t *array)
  * 0, or -1 with ERROR. */
 static int network_config(json_t *doc, json_t *host, char *error, size_t size)
 {
-	const char *mode = json_string_value(json_object_get(host, "NetworkMode"));
+	const char *mode =
+	        json_string_value(json_object_get(host, "NetworkMode"));
 	json_t *namespaces = json_object_get(json_object_get(doc, "linux"),
 	                                     "namespaces"),
 	       *bindings, *b, *ns;
@@ -241,19 +261,23 @@ static int network_config(json_t *doc, json_t *host, char *error, size_t size)
 		return -1;
 	}
 	if (mode && !strcmp(mode, "host"))
-		json_array_foreach(namespaces, i, ns)
-			if (!strcmp(json_string_value(json_object_get(ns, "type")) ?: "",
-			            "network")) {
-				json_array_remove(namespaces, i);
-				break;
-			}
-	json_object_foreach(json_object_get(host, "PortBindings"), key, bindings)
+		json_array_foreach(namespaces, i, ns) if (
+		        !strcmp(json_string_value(json_object_get(ns, "type"))
+		                        ?: "",
+		                "network"))
+		{
+			json_array_remove(namespaces, i);
+			break;
+		}
+	json_object_foreach(json_object_get(host, "PortBindings"), key,
+	                    bindings)
 	{
 		char proto[8] = "";
 		int port = 0, end = 0;
 
 		if (sscanf(key, "%d/%7s%n", &port, proto, &end) != 2 ||
-		    key[end] || port < 1 || port > 65535 || strcmp(proto, "tcp")) {
+		    key[end] || port < 1 || port > 65535 ||
+		    strcmp(proto, "tcp")) {
 			snprintf(error, size,
 			         "HostConfig.PortBindings: %s: boxd publishes "
 			         "TCP ports only (PORT/tcp)",
@@ -824,8 +848,8 @@ struct logs {
 static double seconds_of(const char *when)
 {
 	struct tm tm = { 0 };
-	const char *rest = when ? strptime(when, "%Y-%m-%dT%H:%M:%S", &tm)
-	                        : NULL;
+	const char *rest =
+	        when ? strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
 
 	if (!rest)
 		return 0;
@@ -910,8 +934,8 @@ static ssize_t logs_chunk(void *data, char *buf, size_t max)
 				continue;
 			} else {
 				out = malloc(cap);
-				if (!out || logs_entry(l, line, &out, &len,
-				                       &cap) < 0 ||
+				if (!out ||
+				    logs_entry(l, line, &out, &len, &cap) < 0 ||
 				    len > max) {
 					free(out);
 					return -1;
@@ -926,8 +950,7 @@ static ssize_t logs_chunk(void *data, char *buf, size_t max)
 			}
 		} else {
 			json_t *state = read_json(l->id, "state.json");
-			bool running = state && !strcmp(status_of(state),
-			                                "running");
+			bool running = state && alive(status_of(state));
 
 			json_decref(state);
 			clearerr(l->log);
@@ -1040,21 +1063,23 @@ static json_t *ports_list(json_t *state)
 	const char *key;
 	size_t i;
 
-	json_object_foreach(json_object_get(json_object_get(state,
-	                                                    "NetworkSettings"),
-	                                    "Ports"),
-	                    key, bindings)
+	json_object_foreach(
+	        json_object_get(json_object_get(state, "NetworkSettings"),
+	                        "Ports"),
+	        key, bindings)
 	{
 		json_array_foreach(bindings, i, b)
 		{
 			json_array_append_new(
 			        list,
-			        json_pack("{s:O, s:i, s:i, s:s}", "IP",
-			                  json_object_get(b, "HostIp"),
-			                  "PrivatePort", atoi(key), "PublicPort",
-			                  atoi(json_string_value(json_object_get(
-			                               b, "HostPort")) ?: "0"),
-			                  "Type", "tcp"));
+			        json_pack(
+			                "{s:O, s:i, s:i, s:s}", "IP",
+			                json_object_get(b, "HostIp"),
+			                "PrivatePort", atoi(key), "PublicPort",
+			                atoi(json_string_value(json_object_get(
+			                             b, "HostPort"))
+			                             ?: "0"),
+			                "Type", "tcp"));
 		}
 	}
 	return list;
@@ -1064,7 +1089,7 @@ static void human_status(json_t *state, char *buf, size_t size)
 {
 	const char *status = status_of(state);
 	const char *at = json_string_value(json_object_get(
-	        state, strcmp(status, "running") ? "FinishedAt" : "StartedAt"));
+	        state, alive(status) ? "StartedAt" : "FinishedAt"));
 	struct tm tm = { 0 };
 	long secs = 0;
 
@@ -1162,7 +1187,7 @@ static struct reply handle_list(struct request *req)
 		record = read_json(e->d_name, "config.v2.json");
 		state = read_json(e->d_name, "state.json");
 		status = status_of(state);
-		if (record && (all || !strcmp(status, "running")) &&
+		if (record && (all || alive(status)) &&
 		    filtered_in(
 		            filters, status,
 		            json_string_value(json_object_get(record, "Name"))
@@ -1185,7 +1210,8 @@ static struct reply handle_list(struct request *req)
 			                json_object_get(record, "CreatedUnix"),
 			                "State", status, "Status", human,
 			                "Ports", ports_list(state), "Labels",
-			                "NetworkSettings", network_settings(state)));
+			                "NetworkSettings",
+			                network_settings(state)));
 		}
 		json_decref(record);
 		json_decref(state);
@@ -1232,7 +1258,7 @@ static struct reply handle_inspect(struct request *req)
 	        json_array_get(json_object_get(record, "Args"), 0), "Args",
 	        json_object_get(record, "Args"), "Name",
 	        json_object_get(record, "Name"), "State", "Status", status,
-	        "Running", !strcmp(status, "running"), "Paused", 0,
+	        "Running", alive(status), "Paused", !strcmp(status, "paused"),
 	        "Restarting", 0, "OOMKilled", 0, "Dead", 0, "Pid",
 	        json_object_get(state, "Pid") ? json_object_get(state, "Pid")
 	                                      : json_integer(0),
@@ -1252,8 +1278,7 @@ static struct reply handle_inspect(struct request *req)
 	        json_object_get(record, "Config"), "HostConfig",
 	        json_object_get(record, "HostConfig"), "GraphDriver",
 	        graph_driver(id), "NetworkSettings", network_settings(state),
-	        "Mounts", "Driver",
-	        "overlay2", "Platform", "linux");
+	        "Mounts", "Driver", "overlay2", "Platform", "linux");
 	json_decref(record);
 	json_decref(state);
 	if (!doc)
@@ -1299,7 +1324,7 @@ static bool wait_exited(const char *id, int ms)
 
 	for (int i = 0; i <= ms / 20; i++) {
 		json_t *state = read_json(id, "state.json");
-		bool done = !state || strcmp(status_of(state), "running");
+		bool done = !state || !alive(status_of(state));
 
 		json_decref(state);
 		if (done)
@@ -1307,6 +1332,24 @@ static bool wait_exited(const char *id, int ms)
 		nanosleep(&pause, NULL);
 	}
 	return false;
+}
+
+/* Wait (MS milliseconds at most) for the monitor of container ID, if it
+ * has one still, to end: it has a last file or two to write after the
+ * state says "exited". */
+static void monitor_gone(const char *id, int ms)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	json_t *state = read_json(id, "state.json");
+	pid_t monitor =
+	        (pid_t)json_integer_value(json_object_get(state, "Monitor"));
+
+	json_decref(state);
+	for (int i = 0; monitor > 0 && i <= ms / 10; i++) {
+		if (process_gone(monitor))
+			return;
+		nanosleep(&pause, NULL);
+	}
 }
 
 static struct reply handle_stop(struct request *req)
@@ -1373,7 +1416,7 @@ static struct reply handle_remove(struct request *req)
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
 	state = read_json(id, "state.json");
-	running = !strcmp(status_of(state), "running");
+	running = alive(status_of(state));
 	code = status_next(status_of(state), "remove",
 	                   request_query_bool(req, "force"), &next);
 	json_decref(state);
@@ -1387,6 +1430,7 @@ static struct reply handle_remove(struct request *req)
 		signal_container(id, SIGKILL);
 		wait_exited(id, 10000);
 	}
+	monitor_gone(id, 2000);
 	/* What the runtime still has of it (its monitor may have been
 	 * killed before it could delete it): the cgroup and the state. */
 	delete_from_runtime(id);
@@ -1753,8 +1797,9 @@ static struct reply pause_or_unpause(struct request *req, bool frozen)
 		runtime_close(&rt);
 	}
 	if (ret < 0)
-		return engine_error(500, "%s %s: %s", frozen ? "pause" : "unpause",
-		                    id, strerror(-ret));
+		return engine_error(500, "%s %s: %s",
+		                    frozen ? "pause" : "unpause", id,
+		                    strerror(-ret));
 	container_dir(id, dir, sizeof(dir));
 	snprintf(marker, sizeof(marker), "%s/paused", dir);
 	if (frozen)
@@ -1842,10 +1887,10 @@ static struct reply handle_top(struct request *req)
 		for (j = 0; len > 0 && j + 1 < (size_t)len; j++)
 			if (!cmdline[j])
 				cmdline[j] = ' ';
-		json_array_append_new(
-		        processes,
-		        json_pack("[s, i, s, s]", uid, (int)pids[i], ppid,
-		                  len > 0 ? cmdline : ""));
+		snprintf(path, sizeof(path), "%d", (int)pids[i]);
+		json_array_append_new(processes,
+		                      json_pack("[s, s, s, s]", uid, path, ppid,
+		                                len > 0 ? cmdline : ""));
 	}
 	free(pids);
 	return engine_json(200, json_pack("{s:[s, s, s, s], s:o}", "Titles",
@@ -1867,7 +1912,7 @@ static struct reply handle_prune(struct request *req)
 		const char *status = status_of(state);
 		char dir[PATH_MAX];
 
-		if (strcmp(status, "running") && strcmp(status, "paused")) {
+		if (!alive(status)) {
 			delete_from_runtime(r.ids[i]);
 			pthread_mutex_lock(&engine.lock);
 			store_container_remove(&engine.store, r.ids[i]);

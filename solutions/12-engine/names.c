@@ -53,8 +53,9 @@ int name_resolve(const char *ref, const char *const ids[],
 		if (!strcmp(ids[i], ref))
 			return (int)i;
 	for (i = 0; i < n; i++)
-		if (names[i] && (!strcmp(names[i], ref) ||
-		                 (names[i][0] == '/' && !strcmp(names[i] + 1, ref))))
+		if (names[i] &&
+		    (!strcmp(names[i], ref) ||
+		     (names[i][0] == '/' && !strcmp(names[i] + 1, ref))))
 			return (int)i;
 	for (i = 0; i < n; i++)
 		if (!strncmp(ids[i], ref, len)) {

@@ -21,9 +21,10 @@ START_TEST(names_that_docker_takes)
 {
 	static const char *const good[] = { "web", "/web", "a1", "Web_2.x-y",
 		                            "9lives" };
-	static const char *const bad[] = { "",   "/",      "w",   "/w",   "0",
-		                           "_x", "-x",     ".x",  "we b",
-		                           "a/b", "//web", "web!", "caf\xc3\xa9" };
+	static const char *const bad[] = { "",           "/",   "w",     "/w",
+		                           "0",          "_x",  "-x",    ".x",
+		                           "we b",       "a/b", "//web", "web!",
+		                           "caf\xc3\xa9" };
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -38,10 +39,10 @@ END_TEST
 
 START_TEST(resolve_in_dockers_order)
 {
-	ck_assert_int_eq(resolve(ids[1]), 1);       /* a full ID */
-	ck_assert_int_eq(resolve("web"), 0);        /* a name */
-	ck_assert_int_eq(resolve("/db"), 1);        /* with its slash */
-	ck_assert_int_eq(resolve("a"), 2);          /* a unique prefix */
+	ck_assert_int_eq(resolve(ids[1]), 1); /* a full ID */
+	ck_assert_int_eq(resolve("web"), 0);  /* a name */
+	ck_assert_int_eq(resolve("/db"), 1);  /* with its slash */
+	ck_assert_int_eq(resolve("a"), 2);    /* a unique prefix */
 	ck_assert_int_eq(resolve("a1b2c3d4e5f6"), 2);
 	ck_assert_int_eq(resolve("b0b"), 3);
 	/* "3f2a" starts container 0's ID, but it is container 3's name,

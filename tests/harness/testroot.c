@@ -16,10 +16,11 @@
 
 /* The applets the tests run; each a link to /bin/busybox. */
 static const char *const applets[] = {
-	"sh",    "ls",   "cat",      "echo",   "touch", "mkdir", "head",
-	"wc",    "grep", "hostname", "stat",   "sleep", "id",    "ps",
-	"test",  "true", "false",    "env",    "mount", "rm",    "readlink",
-	"mknod", "tr",   "sort",     "chroot", NULL,
+	"sh",     "ls",   "cat",      "echo",     "touch", "mkdir",
+	"head",   "wc",   "grep",     "hostname", "stat",  "sleep",
+	"id",     "ps",   "test",     "true",     "false", "env",
+	"mount",  "rm",   "readlink", "mknod",    "tr",    "sort",
+	"chroot", "wget", "httpd",    "stty",     "tty",   NULL,
 };
 
 /* Copy the file FROM to TO with MODE. */
