@@ -283,7 +283,7 @@ check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_
 
 # The chapters whose suites touch the kernel, which make test-vm runs in
 # a throwaway guest of each cgroup layout; each counts once it exists.
-VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups 06-rootfs 07-overlay 08-images 09-network 10-security 11-runtime,$(CHAPTERS))
+VM_CHAPTERS := $(filter 01-process-tree 02-init 03-namespaces 04-user-namespaces 05-cgroups 06-rootfs 07-overlay 08-images 09-network 10-security 11-runtime 12-engine,$(CHAPTERS))
 # Of those, the chapters whose code touches cgroups, the only ones a
 # layout changes: with VM_CGROUP_ONLY=1 a guest runs just these (make
 # test's v1 guest; its v2 guest runs them all, on the guest's older kernel).

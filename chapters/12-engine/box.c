@@ -8,12 +8,14 @@
  * (a status of 400 or more, body {"message": ...}) is printed as
  * "box: Error response from daemon: MESSAGE".
  *
- * Commands: version, info, images, run, ps, logs, inspect, stop, rm.
+ * Commands: version, info, images, run, ps, logs, inspect, stop, kill,
+ * restart, pause, unpause, rm.
  */
 #include "api.h"
 #include "cg.h"
 #include "die.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
@@ -42,7 +44,8 @@ static noreturn void usage(int status)
 	       "[IP:][HOSTPORT:]PORT]...\n"
 	       "      [-e NAME=VALUE]... [--network none|bridge|host] IMAGE "
 	       "[CMD...]\n"
-	       "  ps [-a] | logs ID | inspect ID | stop ID | rm [-f] ID\n",
+	       "  ps [-a] | logs ID | inspect ID | rm [-f] ID\n"
+	       "  stop | kill | restart | pause | unpause ID\n",
 	       socket_path);
 	exit(status);
 }
@@ -318,12 +321,20 @@ static int cmd_run(int argc, char **argv)
 		case 'd': detach = true; break;
 		case 'r': rm = true; break;
 		case 'n': name = optarg; break;
-		case 'm':
-			if (cg_parse_size(optarg, &memory) < 0)
+		case 'm': {
+			/* docker takes 64m as well as 64M; chapter 05's
+			 * parser, the capitals. */
+			char size[32];
+
+			snprintf(size, sizeof(size), "%s", optarg);
+			for (char *p = size; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			if (cg_parse_size(size, &memory) < 0)
 				die_usage("--memory %s: expected a size (64m, "
 				          "1g, 65536)",
 				          optarg);
 			break;
+		}
 		case 'p': {
 			/* What docker's CLI sends for -p: the port exposed,
 			 * and where the host publishes it. */
@@ -450,8 +461,10 @@ static int cmd_simple(int argc, char **argv)
 
 	if (argc < 2)
 		die_usage("%s needs a container", argv[0]);
-	if (!strcmp(argv[0], "stop")) {
-		snprintf(path, sizeof(path), "/containers/%s/stop", id);
+	if (!strcmp(argv[0], "stop") || !strcmp(argv[0], "pause") ||
+	    !strcmp(argv[0], "unpause") || !strcmp(argv[0], "restart") ||
+	    !strcmp(argv[0], "kill")) {
+		snprintf(path, sizeof(path), "/containers/%s/%s", id, argv[0]);
 		act("POST", path);
 	} else if (!strcmp(argv[0], "rm")) {
 		snprintf(path, sizeof(path), "/containers/%s%s", id,
@@ -509,7 +522,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[optind], "logs") && argc - optind == 2)
 		return cmd_logs(argv[optind + 1]);
 	if (!strcmp(argv[optind], "stop") || !strcmp(argv[optind], "rm") ||
-	    !strcmp(argv[optind], "inspect"))
+	    !strcmp(argv[optind], "inspect") ||
+	    !strcmp(argv[optind], "pause") ||
+	    !strcmp(argv[optind], "unpause") ||
+	    !strcmp(argv[optind], "restart") || !strcmp(argv[optind], "kill"))
 		return cmd_simple(argc - optind, argv + optind);
 	die_usage("unknown command %s", argv[optind]);
 }
