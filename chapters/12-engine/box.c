@@ -247,6 +247,55 @@ static void to_stream(int stream, const char *bytes, size_t n, void *cls)
  * (exercise 12.4 reads them). Returns the connected socket, positioned
  * after the headers (*EXTRA, *EXTRA_LEN: output already read with them),
  * or dies. */
+/* POST /containers/ID/wait?condition=CONDITION on a connection of its
+ * own, sent now and answered later, as the docker CLI does before start:
+ * a container run with --rm is gone by the time its output has ended,
+ * and a wait asked for then would find nothing. Returns the connection,
+ * for wait_collect(). */
+static int wait_early(const char *id, const char *condition)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char req[512];
+	int fd;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		die_errno(errno, "connect to unix://%s", socket_path);
+	snprintf(req, sizeof(req),
+	         "POST /v%s/containers/%s/wait?condition=%s HTTP/1.1\r\n"
+	         "Host: boxd\r\nUser-Agent: box/%s\r\nConnection: close\r\n"
+	         "Content-Length: 0\r\n\r\n",
+	         API_VERSION, id, condition, BOX_VERSION);
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
+		die_errno(errno, "wait for %s", id);
+	return fd;
+}
+
+/* The StatusCode of the answer on FD (wait_early()), read to its end. */
+static int wait_collect(int fd, const char *id)
+{
+	char answer[8192], *doc;
+	size_t got = 0;
+	json_t *status;
+	ssize_t n;
+	int code;
+
+	while (got < sizeof(answer) - 1 &&
+	       (n = read(fd, answer + got, sizeof(answer) - 1 - got)) > 0)
+		got += (size_t)n;
+	answer[got] = '\0';
+	close(fd);
+	doc = strstr(answer, "{\"StatusCode\"");
+	if (strncmp(answer, "HTTP/1.1 200", 12) || !doc)
+		die("wait for %s: %.*s", id, (int)strcspn(answer, "\r"),
+		    got ? answer : "no answer");
+	status = json_loads(doc, JSON_DISABLE_EOF_CHECK, NULL);
+	code = (int)json_integer_value(json_object_get(status, "StatusCode"));
+	json_decref(status);
+	return code;
+}
+
 static int attach(const char *id, char *extra, size_t size, size_t *extra_len)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -303,7 +352,7 @@ static int cmd_run(int argc, char **argv)
 	bool detach = false, rm = false;
 	const char *name = NULL, *network = "default";
 	uint64_t memory = 0;
-	json_t *create, *cmd = json_array(), *created, *waited;
+	json_t *create, *cmd = json_array(), *created;
 	json_t *env = json_array(), *exposed = json_object(),
 	       *bindings = json_object();
 	struct api_demux demux = { 0 };
@@ -311,7 +360,7 @@ static int cmd_run(int argc, char **argv)
 	struct api_publish publish;
 	struct body body;
 	size_t extra_len;
-	int opt, fd, code;
+	int opt, fd, waiter;
 	ssize_t n;
 
 	optind = 1;
@@ -392,6 +441,7 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	fd = attach(id, buf, sizeof(buf), &extra_len);
+	waiter = wait_early(id, rm ? "removed" : "next-exit");
 	snprintf(path, sizeof(path), "/containers/%s/start", id);
 	act("POST", path);
 	if (api_demux_feed(&demux, buf, extra_len, to_stream, NULL) < 0)
@@ -400,12 +450,7 @@ static int cmd_run(int argc, char **argv)
 		if (api_demux_feed(&demux, buf, (size_t)n, to_stream, NULL) < 0)
 			die("attach %s: not a multiplexed stream", id);
 	close(fd);
-	snprintf(path, sizeof(path), "/containers/%s/wait%s", id,
-	         rm ? "?condition=removed" : "");
-	waited = call("POST", path);
-	code = (int)json_integer_value(json_object_get(waited, "StatusCode"));
-	json_decref(waited);
-	return code;
+	return wait_collect(waiter, id);
 }
 
 /* box ps [-a]. */

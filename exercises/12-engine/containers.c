@@ -31,6 +31,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -222,6 +224,63 @@ static const char *status_of(json_t *state)
 static bool alive(const char *status)
 {
 	return !strcmp(status, "running") || !strcmp(status, "paused");
+}
+
+/* --- waiting for a container -------------------------------------------- */
+
+/* Milliseconds on the monotonic clock. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What a handler that waits on a container watches, with inotify(7),
+ * instead of looking again every few milliseconds: the container's
+ * directory (its monitor replaces state.json with a rename, appends to
+ * its log; the directory goes with rm and --rm) and the directory of the
+ * attach sockets (a monitor binds its socket there). Each change wakes
+ * the waiter, which looks again. */
+static int changes_open(const char *id)
+{
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	char dir[PATH_MAX];
+
+	if (fd < 0)
+		return -1;
+	container_dir(id, dir, sizeof(dir));
+	inotify_add_watch(fd, dir,
+	                  IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF);
+	snprintf(dir, sizeof(dir), "%s/attach", engine.exec_root);
+	file_mkdirs(AT_FDCWD, dir, 0700);
+	inotify_add_watch(fd, dir, IN_CREATE);
+	return fd;
+}
+
+/* Block until FD reports a change, or MS milliseconds pass (also the
+ * fallback, when FD is -1). */
+static void changes_wait(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char events[4096];
+
+	if (fd < 0) {
+		struct timespec pause = { ms / 1000, (ms % 1000) * 1000000L };
+
+		nanosleep(&pause, NULL);
+		return;
+	}
+	if (poll(&p, 1, ms) > 0)
+		while (read(fd, events, sizeof(events)) > 0)
+			;
+}
+
+static void changes_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 /* --- create --------------------------------------------------------------- */
@@ -624,10 +683,12 @@ static int spawn_monitor(const char *id, int attachers)
 
 static struct reply handle_start(struct request *req)
 {
+	long long deadline;
+	int changes;
 	char id[65];
 	const char *status;
 	json_t *state;
-	int i, ret, code;
+	int ret, code;
 
 	if (find(req->args[0], id) < 0)
 		return no_such(req->args[0]);
@@ -637,20 +698,23 @@ static struct reply handle_start(struct request *req)
 	if (code != 204) /* 304: it runs already */
 		return (struct reply){ .status = (unsigned int)code,
 			               .body = strdup("") };
+	changes = changes_open(id);
 	pthread_mutex_lock(&engine.lock);
 	ret = spawn_monitor(id, pending_count(id));
 	pthread_mutex_unlock(&engine.lock);
-	if (ret < 0)
+	if (ret < 0) {
+		changes_close(changes);
 		return engine_error(500, "start the monitor: %s",
 		                    strerror(-ret));
+	}
 	/* Until the monitor says how it went. */
-	for (i = 0; i < 1000; i++) {
-		struct timespec pause = { 0, 10 * 1000 * 1000 };
-
+	for (deadline = now_ms() + 10000; now_ms() < deadline;) {
 		state = read_json(id, "state.json");
-		if (!state) /* it ran, ended, and --rm removed it */
+		if (!state) { /* it ran, ended, and --rm removed it */
+			changes_close(changes);
 			return (struct reply){ .status = 204,
 				               .body = strdup("") };
+		}
 		status = status_of(state);
 		if (strcmp(status, "created")) {
 			const char *error = json_string_value(
@@ -660,11 +724,13 @@ static struct reply handle_start(struct request *req)
 			if (error && *error)
 				r = engine_error(500, "%s", error);
 			json_decref(state);
+			changes_close(changes);
 			return r;
 		}
 		json_decref(state);
-		nanosleep(&pause, NULL);
+		changes_wait(changes, 100);
 	}
+	changes_close(changes);
 	return engine_error(500, "the container did not start in 10 s");
 }
 
@@ -675,13 +741,21 @@ struct waiter {
 	char exit_file[PATH_MAX];
 	bool removed; /* condition=removed */
 	bool done;
+	int changes; /* changes_open() */
 };
+
+static void waiter_free(void *data)
+{
+	struct waiter *w = data;
+
+	changes_close(w->changes);
+	free(w);
+}
 
 /* The exit status of ID once it has one, blocking; -1 if it vanished. */
 static ssize_t wait_chunk(void *data, char *buf, size_t max)
 {
 	struct waiter *w = data;
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
 
 	if (w->done)
 		return -1;
@@ -706,7 +780,7 @@ static ssize_t wait_chunk(void *data, char *buf, size_t max)
 			                code);
 		}
 		json_decref(state);
-		nanosleep(&pause, NULL);
+		changes_wait(w->changes, 1000);
 	}
 }
 
@@ -722,11 +796,13 @@ static struct reply handle_wait(struct request *req)
 		return no_such(req->args[0]);
 	}
 	w->removed = condition && !strcmp(condition, "removed");
+	w->changes = changes_open(w->id);
 	snprintf(w->exit_file, sizeof(w->exit_file), "%s/exits/%s",
 	         engine.exec_root, w->id);
-	return (struct reply){
-		.status = 200, .stream = wait_chunk, .free = free, .data = w
-	};
+	return (struct reply){ .status = 200,
+		               .stream = wait_chunk,
+		               .free = waiter_free,
+		               .data = w };
 }
 
 /* --- attach --------------------------------------------------------------- */
@@ -745,15 +821,16 @@ static void attach_stream(void *data, int fd, const char *extra,
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char dir[PATH_MAX], buf[16384];
 	struct pollfd p[2];
-	int mon = -1, i;
+	int mon = -1, changes;
+	long long deadline;
 
 	(void)dir;
 	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
 	                     "%.80s/attach/%.12s.sock", engine.exec_root,
 	                     a->id) >= sizeof(addr.sun_path))
 		return;
-	for (i = 0; i < 3000 && mon < 0; i++) { /* 60 s for start */
-		struct timespec pause = { 0, 20 * 1000 * 1000 };
+	changes = changes_open(a->id);
+	for (deadline = now_ms() + 60000; mon < 0 && now_ms() < deadline;) {
 		json_t *state = read_json(a->id, "state.json");
 		bool gone = !state || !strcmp(status_of(state), "exited");
 
@@ -764,9 +841,10 @@ static void attach_stream(void *data, int fd, const char *extra,
 			mon = -1;
 			if (gone)
 				break;
-			nanosleep(&pause, NULL);
+			changes_wait(changes, 100);
 		}
 	}
+	changes_close(changes);
 	pthread_mutex_lock(&engine.lock);
 	if (a->counted)
 		pending_add(a->id, -1);
@@ -842,6 +920,7 @@ struct logs {
 	long skip;           /* entries still to skip (--tail) */
 	char id[65];
 	FILE *log;
+	int changes; /* changes_open(), with --follow */
 };
 
 /* An RFC 3339 time ("2026-11-29T05:01:02.123456789Z") in seconds. */
@@ -918,7 +997,6 @@ static int logs_entry(const struct logs *l, const char *line, char **buf,
 static ssize_t logs_chunk(void *data, char *buf, size_t max)
 {
 	struct logs *l = data;
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
 	char line[65536];
 	size_t len = 0, cap = 4096;
 	char *out;
@@ -960,7 +1038,7 @@ static ssize_t logs_chunk(void *data, char *buf, size_t max)
 				return -1;
 			fseek(l->log, at, SEEK_SET);
 		}
-		nanosleep(&pause, NULL);
+		changes_wait(l->changes, 1000);
 	}
 }
 
@@ -970,6 +1048,7 @@ static void logs_free(void *data)
 
 	if (l->log)
 		fclose(l->log);
+	changes_close(l->changes);
 	free(l);
 }
 
@@ -986,6 +1065,7 @@ static struct reply handle_logs(struct request *req)
 
 	if (!l)
 		return engine_error(500, "out of memory");
+	l->changes = -1;
 	if (find(req->args[0], l->id) < 0) {
 		free(l);
 		return no_such(req->args[0]);
@@ -1020,6 +1100,7 @@ static struct reply handle_logs(struct request *req)
 		               : "application/vnd.docker.multiplexed-stream",
 	};
 	if (l->follow && l->log) {
+		l->changes = changes_open(l->id);
 		r.stream = logs_chunk;
 		r.free = logs_free;
 		r.data = l;
@@ -1320,18 +1401,22 @@ static int signal_container(const char *id, int sig)
 /* Wait at most MS milliseconds for ID to have exited. */
 static bool wait_exited(const char *id, int ms)
 {
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	long long deadline = now_ms() + ms;
+	int changes = changes_open(id);
+	bool done = false;
 
-	for (int i = 0; i <= ms / 20; i++) {
+	while (!done) {
 		json_t *state = read_json(id, "state.json");
-		bool done = !state || !alive(status_of(state));
 
+		done = !state || !alive(status_of(state));
 		json_decref(state);
-		if (done)
-			return true;
-		nanosleep(&pause, NULL);
+		if (!done && now_ms() >= deadline)
+			break;
+		if (!done)
+			changes_wait(changes, 100);
 	}
-	return false;
+	changes_close(changes);
+	return done;
 }
 
 /* Wait (MS milliseconds at most) for the monitor of container ID, if it
@@ -1343,13 +1428,22 @@ static void monitor_gone(const char *id, int ms)
 	json_t *state = read_json(id, "state.json");
 	pid_t monitor =
 	        (pid_t)json_integer_value(json_object_get(state, "Monitor"));
+	int fd;
 
 	json_decref(state);
-	for (int i = 0; monitor > 0 && i <= ms / 10; i++) {
-		if (process_gone(monitor))
-			return;
-		nanosleep(&pause, NULL);
+	if (monitor <= 0)
+		return;
+	/* A pidfd is readable once its process has ended. */
+	fd = (int)syscall(SYS_pidfd_open, monitor, 0);
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		poll(&p, 1, ms);
+		close(fd);
+		return;
 	}
+	for (int i = 0; i <= ms / 10 && !process_gone(monitor); i++)
+		nanosleep(&pause, NULL);
 }
 
 static struct reply handle_stop(struct request *req)
