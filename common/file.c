@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,20 +195,24 @@ int file_remove_tree(int dirfd, const char *name)
 	return ret;
 }
 
-int file_replace(int dirfd, const char *path, const void *data, size_t len,
-                 mode_t mode)
+/* file_replace() and file_replace_volatile(): with SYNC, fsync(2). The
+ * temporary file is named for the thread (gettid(2)), so that two
+ * threads of a process can replace one file at once: the last rename
+ * wins, whole. */
+static int replace(int dirfd, const char *path, const void *data, size_t len,
+                   mode_t mode, bool sync)
 {
 	char tmp[PATH_MAX];
 	int fd, ret;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid()) >=
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)gettid()) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
 	ret = write_fully(fd, data, len);
-	if (ret == 0 && fsync(fd) < 0)
+	if (ret == 0 && sync && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && ret == 0 && errno != EINTR)
 		ret = -errno;
@@ -216,6 +221,18 @@ int file_replace(int dirfd, const char *path, const void *data, size_t len,
 	if (ret < 0)
 		unlinkat(dirfd, tmp, 0);
 	return ret;
+}
+
+int file_replace(int dirfd, const char *path, const void *data, size_t len,
+                 mode_t mode)
+{
+	return replace(dirfd, path, data, len, mode, true);
+}
+
+int file_replace_volatile(int dirfd, const char *path, const void *data,
+                          size_t len, mode_t mode)
+{
+	return replace(dirfd, path, data, len, mode, false);
 }
 
 int file_write_all(int dirfd, const char *path, const void *data, size_t len)

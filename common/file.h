@@ -67,4 +67,13 @@ int file_remove_tree(int dirfd, const char *name);
 int file_replace(int dirfd, const char *path, const void *data, size_t len,
                  mode_t mode);
 
+/* file_replace() without the fsync(2): still never a part of the file
+ * for a reader, and after a crash of the writer, but a crash of the
+ * machine may leave an empty or older file. For state that describes
+ * running processes and is worthless after a reboot anyway (a
+ * container's state while its monitor runs), where a flush to the disk
+ * on each change would cost more than the change. */
+int file_replace_volatile(int dirfd, const char *path, const void *data,
+                          size_t len, mode_t mode);
+
 #endif

@@ -92,7 +92,8 @@ static void save_state(const char *status, int pid, int exit_code,
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	if (!text || file_replace(AT_FDCWD, path, text, strlen(text), 0600) < 0)
+	if (!text ||
+	    file_replace_volatile(AT_FDCWD, path, text, strlen(text), 0600) < 0)
 		warn_errno(errno, "write %s", path);
 	free(text);
 }
@@ -529,7 +530,7 @@ static void finish(const struct store *store, const char *exec_root,
 	file_mkdirs(AT_FDCWD, path, 0700);
 	snprintf(path, sizeof(path), "%s/exits/%s", exec_root, id);
 	snprintf(text, sizeof(text), "%d", code);
-	file_replace(AT_FDCWD, path, text, strlen(text), 0600);
+	file_replace_volatile(AT_FDCWD, path, text, strlen(text), 0600);
 	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
 	record = json_load_file(path, 0, NULL);
 	if (json_is_true(json_object_get(json_object_get(record, "HostConfig"),

@@ -64,7 +64,12 @@ static int write_json(const char *id, const char *file, json_t *doc)
 	text = json_dumps(doc, JSON_COMPACT);
 	if (!text)
 		return -ENOMEM;
-	ret = file_replace(AT_FDCWD, path, text, strlen(text), 0600);
+	/* The container's record is kept; its state only matters while
+	 * the machine runs (see file_replace_volatile()). */
+	ret = !strcmp(file, "state.json")
+	              ? file_replace_volatile(AT_FDCWD, path, text,
+	                                      strlen(text), 0600)
+	              : file_replace(AT_FDCWD, path, text, strlen(text), 0600);
 	free(text);
 	return ret;
 }
@@ -585,7 +590,7 @@ static struct reply handle_create(struct request *req)
 		char marker[PATH_MAX + 16];
 
 		snprintf(marker, sizeof(marker), "%s/stdin", dir);
-		file_replace(AT_FDCWD, marker, "", 0, 0600);
+		file_replace_volatile(AT_FDCWD, marker, "", 0, 0600);
 	}
 	pthread_mutex_unlock(&engine.lock);
 	json_decref(record);
@@ -1897,7 +1902,7 @@ static struct reply pause_or_unpause(struct request *req, bool frozen)
 	container_dir(id, dir, sizeof(dir));
 	snprintf(marker, sizeof(marker), "%s/paused", dir);
 	if (frozen)
-		file_replace(AT_FDCWD, marker, "", 0, 0600);
+		file_replace_volatile(AT_FDCWD, marker, "", 0, 0600);
 	else
 		unlink(marker);
 	return (struct reply){ .status = 204, .body = strdup("") };
