@@ -34,7 +34,9 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -106,18 +108,26 @@ static int container_hooks(const struct child_ctx *ctx,
 /* A "cgroup" mount: on a pure cgroup2 host, a cgroup2 of the container's
  * cgroup namespace; elsewhere (v1, hybrid: one hierarchy per controller,
  * already mounted with their own options, so a new "cgroup" mount of
- * them all is refused) the host's tree, bound read-only, as runc falls
- * back to. */
+ * them all is refused) the host's tree, bound, as runc falls back to:
+ * read-only if the mount says "ro" (a privileged container's is
+ * writable: it can run containers of its own). */
 static int mount_cgroup(const char *target, unsigned long flags)
 {
-	if (mount("cgroup2", target, "cgroup2",
+	struct statfs host;
+
+	/* A hybrid host has a cgroup2 too (/sys/fs/cgroup/unified), with
+	 * hardly a controller: only a pure v2 host's is the container's. */
+	if (statfs("/sys/fs/cgroup", &host) == 0 &&
+	    host.f_type == CGROUP2_SUPER_MAGIC &&
+	    mount("cgroup2", target, "cgroup2",
 	          flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
 	          NULL) == 0)
 		return 0;
 	if (mount("/sys/fs/cgroup", target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
-	if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) <
-	    0)
+	if ((flags & MS_RDONLY) &&
+	    mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) <
+	            0)
 		return -errno;
 	return 0;
 }

@@ -19,7 +19,10 @@
 #include "names.h"
 #include "status.h"
 
+#include <ctype.h>
 #include <dirent.h>
+#include <strings.h>
+#include <sys/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -374,6 +377,149 @@ static int network_config(json_t *doc, json_t *host, char *error, size_t size)
 	return 0;
 }
 
+/* The capabilities Docker leaves a container's root by default (moby's
+ * oci/caps/defaults.go): the rest of root's power is dropped. */
+static const char *const docker_caps[] = {
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_FSETID",
+	"CAP_FOWNER",
+	"CAP_MKNOD",
+	"CAP_NET_RAW",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETFCAP",
+	"CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT",
+	"CAP_KILL",
+	"CAP_AUDIT_WRITE",
+	NULL,
+};
+
+/* Whether LIST (a JSON array of names, "NET_ADMIN" or "CAP_NET_ADMIN",
+ * any case, or "ALL") names capability NAME ("CAP_..."). */
+static bool names_cap(json_t *list, const char *name)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+	{
+		const char *n = json_string_value(v);
+
+		if (!n)
+			continue;
+		if (!strcasecmp(n, "ALL") || !strcasecmp(n, name) ||
+		    !strcasecmp(n, name + 4))
+			return true;
+	}
+	return false;
+}
+
+/* process.capabilities: Docker's defaults, with HostConfig.CapAdd and
+ * CapDrop; every capability for a privileged container. The names come
+ * from libcap (cap_to_name()), all the kernel has. */
+static void process_capabilities(json_t *process, json_t *host)
+{
+	bool all = json_is_true(json_object_get(host, "Privileged"));
+	json_t *add = json_object_get(host, "CapAdd"),
+	       *drop = json_object_get(host, "CapDrop"), *caps = json_array();
+	cap_value_t c;
+
+	for (c = 0; c < (cap_value_t)cap_max_bits(); c++) {
+		char *lower = cap_to_name(c), name[64];
+		bool keep = all;
+		size_t i;
+
+		if (!lower)
+			continue;
+		snprintf(name, sizeof(name), "%s", lower);
+		cap_free(lower);
+		for (i = 0; name[i]; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		for (i = 0; !keep && docker_caps[i]; i++)
+			keep = !strcmp(docker_caps[i], name);
+		keep = all || ((keep || names_cap(add, name)) &&
+		               !names_cap(drop, name));
+		if (keep && !strncmp(name, "CAP_", 4))
+			json_array_append_new(caps, json_string(name));
+	}
+	json_object_set_new(process, "capabilities",
+	                    json_pack("{s:O, s:O, s:O}", "bounding", caps,
+	                              "effective", caps, "permitted", caps));
+	json_decref(caps);
+}
+
+/* docker run --privileged: every capability (above), no masked or
+ * read-only paths, /sys writable, and the cgroup tree mounted writable:
+ * what a container needs to run containers of its own. */
+static void privileged(json_t *doc)
+{
+	json_t *lx = json_object_get(doc, "linux"),
+	       *mounts = json_object_get(doc, "mounts"), *m;
+	size_t i;
+
+	json_object_del(lx, "maskedPaths");
+	json_object_del(lx, "readonlyPaths");
+	json_array_foreach(mounts, i, m)
+	{
+		json_t *options = json_object_get(m, "options"), *o;
+		size_t j;
+
+		if (strcmp(json_string_value(json_object_get(m, "type")) ?: "",
+		           "sysfs"))
+			continue;
+		json_array_foreach(
+		        options, j,
+		        o) if (!strcmp(json_string_value(o) ?: "", "ro"))
+		{
+			json_array_set_new(options, j, json_string("rw"));
+			break;
+		}
+	}
+	json_array_append_new(mounts,
+	                      json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}",
+	                                "destination", "/sys/fs/cgroup", "type",
+	                                "cgroup", "source", "cgroup", "options",
+	                                "nosuid", "noexec", "nodev", "rw"));
+}
+
+/* HostConfig.Tmpfs {"/var/lib/x": "size=64m"}: a tmpfs there (docker run
+ * --tmpfs), with the options given. 0, or -1 with ERROR. */
+static int tmpfs_mounts(json_t *doc, json_t *host, char *error, size_t size)
+{
+	json_t *mounts = json_object_get(doc, "mounts"), *v;
+	const char *dest;
+
+	json_object_foreach(json_object_get(host, "Tmpfs"), dest, v)
+	{
+		json_t *options = json_array();
+		const char *text = json_string_value(v);
+		char copy[256], *opt, *save;
+
+		if (dest[0] != '/' || !text || strlen(text) >= sizeof(copy)) {
+			json_decref(options);
+			snprintf(error, size,
+			         "HostConfig.Tmpfs[\"%s\"]: expected an "
+			         "absolute path and its options",
+			         dest);
+			return -1;
+		}
+		json_array_append_new(options, json_string("nosuid"));
+		json_array_append_new(options, json_string("nodev"));
+		snprintf(copy, sizeof(copy), "%s", text);
+		for (opt = strtok_r(copy, ",", &save); opt;
+		     opt = strtok_r(NULL, ",", &save))
+			json_array_append_new(options, json_string(opt));
+		json_array_append_new(
+		        mounts, json_pack("{s:s, s:s, s:s, s:o}", "destination",
+		                          dest, "type", "tmpfs", "source",
+		                          "tmpfs", "options", options));
+	}
+	return 0;
+}
+
 /* The OCI config of a container: boxrun's default, with the process,
  * root, host name, resources and binds of the request. */
 static json_t *oci_config(const char *id, json_t *config, json_t *host,
@@ -460,6 +606,13 @@ static json_t *oci_config(const char *id, json_t *config, json_t *host,
 		                  "period", (json_int_t)100000));
 	json_object_set_new(json_object_get(doc, "linux"), "resources", res);
 	if (network_config(doc, host, error, size) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	process_capabilities(process, host);
+	if (json_is_true(json_object_get(host, "Privileged")))
+		privileged(doc);
+	if (tmpfs_mounts(doc, host, error, size) < 0) {
 		json_decref(doc);
 		return NULL;
 	}

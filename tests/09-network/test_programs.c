@@ -325,18 +325,10 @@ START_TEST(concurrent_attaches_get_distinct_addresses)
 }
 END_TEST
 
-/* PROGRAM() with a limit of 30 s instead of 10: a hundred runs of boxnet
- * take a few seconds on a host, and more in an emulated guest. */
-#define PROGRAM_SLOW(fn)                                                       \
-	{                                                                      \
-		.name = #fn, .test = &fn##_ttest + 0 * sizeof(fn),             \
-		.timeout = 30                                                  \
-	}
-
 const struct graded_test programs_tests[] = {
 	PROGRAM(two_containers_talk_and_reach_the_gateway),
 	PROGRAM(published_port_reaches_the_container),
-	PROGRAM_SLOW(fifty_attach_detach_cycles_leave_nothing),
+	PROGRAM_TIMED(fifty_attach_detach_cycles_leave_nothing, 30),
 	PROGRAM(bad_input_gets_a_clear_error),
 	PROGRAM(concurrent_attaches_get_distinct_addresses),
 	{ 0 },

@@ -45,6 +45,14 @@ struct graded_test {
 	}
 #define PROGRAM(fn) GRADED(NULL, fn)
 
+/* A PROGRAM test with a time limit of SECONDS instead of 10: many runs
+ * of a program, which take more time in an emulated guest. */
+#define PROGRAM_TIMED(fn, seconds)                                             \
+	{                                                                      \
+		.name = #fn, .test = &fn##_ttest + 0 * sizeof(fn),             \
+		.timeout = (seconds)                                           \
+	}
+
 /* What a chapter's suite.c provides: its tables, NULL-terminated. */
 extern const struct graded_test *const chapter_tests[];
 
