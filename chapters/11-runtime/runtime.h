@@ -61,6 +61,12 @@ int runtime_create(const struct runtime *rt, const struct runtime_create *c,
  * unix(7), cmsg(3). */
 int runtime_send_console(int socket_fd);
 
+/* The other end: the terminal's master, received from the connected
+ * unix socket SOCKET_FD (close-on-exec), or -errno (-EPROTO: a message
+ * without a file descriptor). What conmon, or boxd's monitor, does with
+ * a --console-socket. */
+int runtime_receive_console(int socket_fd);
+
 /* Start created container ID: open its exec.fifo for reading, without
  * blocking (O_NONBLOCK: a container that died while created must not
  * hang us), wait (poll(2), in slices, checking the process is still

@@ -8,25 +8,32 @@
  * (a status of 400 or more, body {"message": ...}) is printed as
  * "box: Error response from daemon: MESSAGE".
  *
- * Commands: version, info, images, run, ps, logs, inspect, stop, kill,
- * restart, pause, unpause, rm.
+ * Commands: version, info, images, build, rmi, run, exec, ps, logs,
+ * inspect, stop, kill, restart, pause, unpause, rm.
  */
 #include "api.h"
 #include "cg.h"
 #include "die.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BOX_VERSION "0.12.0"
@@ -40,11 +47,13 @@ static noreturn void usage(int status)
 	       "  version   the client's and the daemon's versions\n"
 	       "  info      the daemon and its machine\n"
 	       "  images    the images in the daemon's store\n"
-	       "  run [-d] [--rm] [--name N] [-m SIZE] [-p "
-	       "[IP:][HOSTPORT:]PORT]...\n"
-	       "      [-e NAME=VALUE]... [--network none|bridge|host] IMAGE "
-	       "[CMD...]\n"
-	       "  ps [-a] | logs ID | inspect ID | rm [-f] ID\n"
+	       "  build [-t TAG] [-f DOCKERFILE] DIR\n"
+	       "  rmi IMAGE...\n"
+	       "  run [-d] [-i] [-t] [--rm] [--name N] [-m SIZE]\n"
+	       "      [-p [IP:][HOSTPORT:]PORT]... [-e NAME=VALUE]...\n"
+	       "      [--network none|bridge|host] IMAGE [CMD...]\n"
+	       "  exec [-i] [-t] ID CMD...\n"
+	       "  ps [-a] | logs [-f] ID | inspect ID | rm [-f] ID\n"
 	       "  stop | kill | restart | pause | unpause ID\n",
 	       socket_path);
 	exit(status);
@@ -242,11 +251,6 @@ static void to_stream(int stream, const char *bytes, size_t n, void *cls)
 	fflush(stream == API_STDERR ? stderr : stdout);
 }
 
-/* POST /containers/ID/attach, by hand: the request, the "101 UPGRADED"
- * answer, then the connection is the container's output, in frames
- * (exercise 12.4 reads them). Returns the connected socket, positioned
- * after the headers (*EXTRA, *EXTRA_LEN: output already read with them),
- * or dies. */
 /* POST /containers/ID/wait?condition=CONDITION on a connection of its
  * own, sent now and answered later, as the docker CLI does before start:
  * a container run with --rm is gone by the time its output has ended,
@@ -296,12 +300,19 @@ static int wait_collect(int fd, const char *id)
 	return code;
 }
 
-static int attach(const char *id, char *extra, size_t size, size_t *extra_len)
+/* METHOD PATH with the JSON text BODY (or none), by hand, asking for
+ * the connection to be upgraded: the request, the "101 UPGRADED"
+ * answer, then the connection is a raw pipe (the container's output in
+ * frames without a terminal: exercise 12.4 reads them; what we write is
+ * its input). Returns the connected socket, positioned after the headers
+ * (*EXTRA, *EXTRA_LEN: output already read with them), or dies naming
+ * WHAT. */
+static int upgrade(const char *path, const char *body, const char *what,
+                   char *extra, size_t size, size_t *extra_len)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char req[512];
-	size_t got = 0;
-	char *end;
+	size_t got = 0, len = body ? strlen(body) : 0;
+	char req[1024], *end = NULL;
 	int fd;
 
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
@@ -309,29 +320,157 @@ static int attach(const char *id, char *extra, size_t size, size_t *extra_len)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		die_errno(errno, "connect to unix://%s", socket_path);
 	snprintf(req, sizeof(req),
-	         "POST /v%s/containers/%s/attach?stream=1&stdout=1&stderr=1 "
-	         "HTTP/1.1\r\nHost: boxd\r\nUser-Agent: box/%s\r\n"
-	         "Connection: Upgrade\r\nUpgrade: tcp\r\n"
-	         "Content-Length: 0\r\n\r\n",
-	         API_VERSION, id, BOX_VERSION);
-	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
-		die_errno(errno, "attach %s", id);
+	         "POST /v%s%s HTTP/1.1\r\nHost: boxd\r\nUser-Agent: box/%s\r\n"
+	         "Connection: Upgrade\r\nUpgrade: tcp\r\n%s"
+	         "Content-Length: %zu\r\n\r\n",
+	         API_VERSION, path, BOX_VERSION,
+	         body ? "Content-Type: application/json\r\n" : "", len);
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req) ||
+	    (len && write(fd, body, len) != (ssize_t)len))
+		die_errno(errno, "%s", what);
 	while (got < size - 1) {
 		ssize_t n = read(fd, extra + got, size - 1 - got);
 
 		if (n <= 0)
-			die("attach %s: the daemon closed the connection", id);
+			die("%s: the daemon closed the connection", what);
 		got += (size_t)n;
 		extra[got] = '\0';
 		if ((end = strstr(extra, "\r\n\r\n")))
 			break;
 	}
-	if (!end || strncmp(extra, "HTTP/1.1 101", 12))
-		die("attach %s: %.*s", id, (int)strcspn(extra, "\r"), extra);
+	if (!end || strncmp(extra, "HTTP/1.1 101", 12)) {
+		/* An error: {"message": ...} after the headers. */
+		json_t *doc =
+		        end ? json_loads(end + 4, JSON_DISABLE_EOF_CHECK, NULL)
+		            : NULL;
+		const char *message =
+		        json_string_value(json_object_get(doc, "message"));
+
+		if (message)
+			die("Error response from daemon: %s", message);
+		die("%s: %.*s", what, (int)strcspn(extra, "\r"), extra);
+	}
 	end += 4;
 	*extra_len = got - (size_t)(end - extra);
 	memmove(extra, end, *extra_len);
 	return fd;
+}
+
+/* POST /containers/ID/attach, with STDIN too if asked. */
+static int attach(const char *id, bool with_stdin, char *extra, size_t size,
+                  size_t *extra_len)
+{
+	char path[512], what[128];
+
+	snprintf(path, sizeof(path),
+	         "/containers/%s/attach?stream=1&stdout=1&stderr=1%s", id,
+	         with_stdin ? "&stdin=1" : "");
+	snprintf(what, sizeof(what), "attach %.12s", id);
+	return upgrade(path, NULL, what, extra, size, extra_len);
+}
+
+/* The terminal's settings before raw mode, to put back at exit. */
+static struct termios saved_tty;
+static bool tty_raw;
+
+static void tty_restore(void)
+{
+	if (tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+	tty_raw = false;
+}
+
+/* Our terminal in raw mode: every key goes to the container's terminal
+ * as it is typed, which does the echoing and line editing itself. */
+static void tty_make_raw(void)
+{
+	struct termios raw;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return;
+	raw = saved_tty;
+	cfmakeraw(&raw);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+		tty_raw = true;
+		atexit(tty_restore);
+	}
+}
+
+/* Tell the daemon our terminal's size, for the container's (PATH:
+ * "/containers/ID" or "/exec/ID"). */
+static void tty_resize(const char *path)
+{
+	struct winsize ws;
+	char url[512];
+	struct body body;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || !ws.ws_row)
+		return;
+	snprintf(url, sizeof(url), "%s/resize?h=%u&w=%u", path, ws.ws_row,
+	         ws.ws_col);
+	/* An exec's terminal exists a moment after its start: until then
+	 * the daemon answers 409, and we ask again, as the docker CLI
+	 * does. */
+	for (int i = 0; i < 50; i++) {
+		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		long status = request("POST", url, NULL, &body, true);
+
+		free(body.data);
+		if (status != 409)
+			break;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Copy between the upgraded connection FD and us until the daemon ends
+ * it: what comes is output (demultiplexed unless TTY), our stdin goes
+ * in if WITH_STDIN (its end, without a terminal, is sent as a
+ * half-close). EXTRA: output read with the headers. */
+static void relay(int fd, bool tty, bool with_stdin, const char *extra,
+                  size_t extra_len)
+{
+	struct api_demux demux = { 0 };
+	char buf[16384];
+	bool input = with_stdin;
+
+	if (extra_len && tty)
+		fwrite(extra, 1, extra_len, stdout), fflush(stdout);
+	else if (extra_len &&
+	         api_demux_feed(&demux, extra, extra_len, to_stream, NULL) < 0)
+		die("not a multiplexed stream");
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			               { .fd = input ? STDIN_FILENO : -1,
+			                 .events = POLLIN } };
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			if (tty) {
+				fwrite(buf, 1, (size_t)n, stdout);
+				fflush(stdout);
+			} else if (api_demux_feed(&demux, buf, (size_t)n,
+			                          to_stream, NULL) < 0) {
+				die("not a multiplexed stream");
+			}
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n > 0 && write(fd, buf, (size_t)n) == n)
+				continue;
+			input = false;
+			if (!tty)
+				shutdown(fd, SHUT_WR);
+		}
+	}
+	close(fd);
 }
 
 /* box run [-d] [--rm] [--name NAME] [-m BYTES] IMAGE [CMD...]: create,
@@ -347,27 +486,29 @@ static int cmd_run(int argc, char **argv)
 		{ "publish", required_argument, NULL, 'p' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "network", required_argument, NULL, 'N' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tty", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool detach = false, rm = false;
+	bool detach = false, rm = false, interactive = false, tty = false;
 	const char *name = NULL, *network = "default";
 	uint64_t memory = 0;
 	json_t *create, *cmd = json_array(), *created;
 	json_t *env = json_array(), *exposed = json_object(),
 	       *bindings = json_object();
-	struct api_demux demux = { 0 };
 	char path[512], buf[16384], id[65], *text;
 	struct api_publish publish;
 	struct body body;
 	size_t extra_len;
 	int opt, fd, waiter;
-	ssize_t n;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:dn:m:p:e:", longopts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "+:dn:m:p:e:it", longopts,
+	                          NULL)) != -1) {
 		switch (opt) {
 		case 'd': detach = true; break;
+		case 'i': interactive = true; break;
+		case 't': tty = true; break;
 		case 'r': rm = true; break;
 		case 'n': name = optarg; break;
 		case 'm': {
@@ -419,11 +560,16 @@ static int cmd_run(int argc, char **argv)
 		die_usage("run needs an image");
 	for (int i = optind + 1; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
-	create = json_pack("{s:s, s:o, s:o, s:o, s:{s:b, s:I, s:s, s:o}}",
+	if (tty && !isatty(STDIN_FILENO))
+		die("the input device is not a TTY");
+	create = json_pack("{s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:b,"
+	                   " s:{s:b, s:I, s:s, s:o}}",
 	                   "Image", argv[optind], "Cmd", cmd, "Env", env,
-	                   "ExposedPorts", exposed, "HostConfig", "AutoRemove",
-	                   rm, "Memory", (json_int_t)memory, "NetworkMode",
-	                   network, "PortBindings", bindings);
+	                   "ExposedPorts", exposed, "Tty", tty, "OpenStdin",
+	                   interactive, "AttachStdin", interactive, "StdinOnce",
+	                   interactive, "HostConfig", "AutoRemove", rm,
+	                   "Memory", (json_int_t)memory, "NetworkMode", network,
+	                   "PortBindings", bindings);
 	text = json_dumps(create, JSON_COMPACT);
 	json_decref(create);
 	snprintf(path, sizeof(path), "/containers/create%s%s",
@@ -440,16 +586,17 @@ static int cmd_run(int argc, char **argv)
 		printf("%s\n", id);
 		return EXIT_SUCCESS;
 	}
-	fd = attach(id, buf, sizeof(buf), &extra_len);
+	fd = attach(id, interactive, buf, sizeof(buf), &extra_len);
 	waiter = wait_early(id, rm ? "removed" : "next-exit");
 	snprintf(path, sizeof(path), "/containers/%s/start", id);
 	act("POST", path);
-	if (api_demux_feed(&demux, buf, extra_len, to_stream, NULL) < 0)
-		die("attach %s: not a multiplexed stream", id);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (api_demux_feed(&demux, buf, (size_t)n, to_stream, NULL) < 0)
-			die("attach %s: not a multiplexed stream", id);
-	close(fd);
+	if (tty) {
+		snprintf(path, sizeof(path), "/containers/%s", id);
+		tty_resize(path);
+		tty_make_raw();
+	}
+	relay(fd, tty, interactive, buf, extra_len);
+	tty_restore();
 	return wait_collect(waiter, id);
 }
 
@@ -478,20 +625,343 @@ static int cmd_ps(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-/* box logs ID: the frames of GET /containers/ID/logs. */
-static int cmd_logs(const char *id)
-{
-	struct api_demux demux = { 0 };
-	char path[512];
-	struct body body;
+/* Each piece of a streamed answer, through the demultiplexer (or as it
+ * is, a terminal's). */
+struct logs_out {
+	struct api_demux demux;
+	bool raw; /* not frames: a terminal's stream */
+	bool first;
+};
 
-	snprintf(path, sizeof(path), "/containers/%s/logs?stdout=1&stderr=1",
-	         id);
-	request("GET", path, NULL, &body, false);
-	if (body.data &&
-	    api_demux_feed(&demux, body.data, body.len, to_stream, NULL) < 0)
-		fwrite(body.data, 1, body.len, stdout); /* a terminal's */
+static size_t logs_piece(char *data, size_t size, size_t n, void *cls)
+{
+	struct logs_out *o = cls;
+
+	/* The first byte of a frame is 0, 1 or 2; a terminal's text is
+	 * not. */
+	if (o->first && size && n)
+		o->raw = (unsigned char)data[0] > 2;
+	o->first = false;
+	if (o->raw) {
+		fwrite(data, 1, size * n, stdout);
+		fflush(stdout);
+	} else if (api_demux_feed(&o->demux, data, size * n, to_stream, NULL) <
+	           0) {
+		return 0;
+	}
+	return size * n;
+}
+
+/* box logs [-f] ID: the frames of GET /containers/ID/logs, as they
+ * come (with -f, until the container ends). */
+static int cmd_logs(int argc, char **argv)
+{
+	bool follow = argc == 3 &&
+	              (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--follow"));
+	struct logs_out out = { .first = true };
+	char url[2048], error[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+	CURL *curl;
+
+	if (argc != 2 && !follow)
+		die_usage("logs [-f] CONTAINER");
+	curl = curl_easy_init();
+	if (!curl)
+		die("curl_easy_init failed");
+	snprintf(url, sizeof(url),
+	         "http://localhost/v%s/containers/%s/logs?stdout=1&stderr=1%s",
+	         API_VERSION, argv[argc - 1], follow ? "&follow=1" : "");
+	curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, logs_piece);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "box/" BOX_VERSION);
+	curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+	rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(curl);
+	if (status == 404)
+		die("Error response from daemon: No such container: %s",
+		    argv[argc - 1]);
+	if (rc != CURLE_OK)
+		die("logs %s: %s", argv[argc - 1],
+		    error[0] ? error : curl_easy_strerror(rc));
+	return EXIT_SUCCESS;
+}
+
+/* box exec [-i] [-t] ID CMD...: an exec instance, started on an
+ * upgraded connection like attach; its exit code from exec's JSON. */
+static int cmd_exec(int argc, char **argv)
+{
+	bool interactive = false, tty = false;
+	char path[512], buf[16384], exec_id[80], *text;
+	json_t *cmd = json_array(), *doc;
+	struct body body;
+	size_t extra_len;
+	int opt, fd, code;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+:it")) != -1) {
+		switch (opt) {
+		case 'i': interactive = true; break;
+		case 't': tty = true; break;
+		default: die_bad_option(opt, argv);
+		}
+	}
+	if (argc - optind < 2)
+		die_usage("exec [-i] [-t] CONTAINER COMMAND [ARG...]");
+	if (tty && !isatty(STDIN_FILENO))
+		die("the input device is not a TTY");
+	for (int i = optind + 1; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	doc = json_pack("{s:b, s:b, s:b, s:b, s:o}", "AttachStdin", interactive,
+	                "AttachStdout", 1, "AttachStderr", 1, "Tty", tty, "Cmd",
+	                cmd);
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	snprintf(path, sizeof(path), "/containers/%s/exec", argv[optind]);
+	request("POST", path, text, &body, false);
+	free(text);
+	doc = json_loads(body.data, 0, NULL);
 	free(body.data);
+	snprintf(exec_id, sizeof(exec_id), "%s", str(doc, "Id"));
+	json_decref(doc);
+	snprintf(path, sizeof(path), "/exec/%s/start", exec_id);
+	fd = upgrade(path,
+	             tty ? "{\"Detach\":false,\"Tty\":true}"
+	                 : "{\"Detach\":false,\"Tty\":false}",
+	             "exec", buf, sizeof(buf), &extra_len);
+	if (tty) {
+		snprintf(path, sizeof(path), "/exec/%s", exec_id);
+		tty_resize(path);
+		tty_make_raw();
+	}
+	relay(fd, tty, interactive, buf, extra_len);
+	tty_restore();
+	snprintf(path, sizeof(path), "/exec/%s/json", exec_id);
+	doc = call("GET", path);
+	code = (int)json_integer_value(json_object_get(doc, "ExitCode"));
+	json_decref(doc);
+	return code;
+}
+
+/* box rmi IMAGE...: what the daemon untagged and deleted. */
+static int cmd_rmi(int argc, char **argv)
+{
+	char path[512];
+	json_t *list, *item;
+	size_t i;
+
+	if (argc < 2)
+		die_usage("rmi IMAGE [IMAGE...]");
+	for (int a = 1; a < argc; a++) {
+		snprintf(path, sizeof(path), "/images/%s", argv[a]);
+		list = call("DELETE", path);
+		json_array_foreach(list, i, item)
+		{
+			if (json_object_get(item, "Untagged"))
+				printf("Untagged: %s\n", str(item, "Untagged"));
+			if (json_object_get(item, "Deleted"))
+				printf("Deleted: %s\n", str(item, "Deleted"));
+		}
+		json_decref(list);
+	}
+	return EXIT_SUCCESS;
+}
+
+/* The build context: DIR as a tar archive in memory (libarchive reads
+ * the directory, writes the archive). */
+struct tar_buf {
+	char *data;
+	size_t len, cap;
+};
+
+static la_ssize_t tar_write(struct archive *a, void *cls, const void *data,
+                            size_t n)
+{
+	struct tar_buf *t = cls;
+
+	(void)a;
+	while (t->len + n > t->cap) {
+		char *grown = realloc(t->data, t->cap ? t->cap * 2 : 65536);
+
+		if (!grown)
+			return -1;
+		t->data = grown;
+		t->cap = t->cap ? t->cap * 2 : 65536;
+	}
+	memcpy(t->data + t->len, data, n);
+	t->len += n;
+	return (la_ssize_t)n;
+}
+
+static void tar_context(const char *dir, struct tar_buf *out)
+{
+	struct archive *disk = archive_read_disk_new(),
+	               *tar = archive_write_new();
+	struct archive_entry *entry;
+	char buf[65536];
+	ssize_t n;
+	int r, fd;
+
+	archive_write_set_format_pax_restricted(tar);
+	if (archive_write_open(tar, out, NULL, tar_write, NULL) != ARCHIVE_OK ||
+	    archive_read_disk_open(disk, ".") != ARCHIVE_OK)
+		die("build context %s: %s", dir, archive_error_string(tar));
+	for (;;) {
+		entry = archive_entry_new();
+		r = archive_read_next_header2(disk, entry);
+		if (r != ARCHIVE_OK)
+			break;
+		archive_read_disk_descend(disk);
+		if (!strcmp(archive_entry_pathname(entry), ".")) {
+			archive_entry_free(entry);
+			continue;
+		}
+		/* "./Dockerfile" as "Dockerfile", as the docker CLI sends
+		 * it; the file is still read from its source path. */
+		if (!strncmp(archive_entry_pathname(entry), "./", 2)) {
+			char *name = strdup(archive_entry_pathname(entry) + 2);
+
+			archive_entry_copy_sourcepath(
+			        entry, archive_entry_pathname(entry));
+			archive_entry_copy_pathname(entry, name);
+			free(name);
+		}
+		if (archive_write_header(tar, entry) != ARCHIVE_OK)
+			die("build context %s: %s", dir,
+			    archive_error_string(tar));
+		if (archive_entry_filetype(entry) == AE_IFREG &&
+		    (fd = open(archive_entry_sourcepath(entry),
+		               O_RDONLY | O_CLOEXEC)) >= 0) {
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				archive_write_data(tar, buf, (size_t)n);
+			close(fd);
+		}
+		archive_entry_free(entry);
+	}
+	archive_entry_free(entry);
+	if (r != ARCHIVE_EOF)
+		die("build context %s: %s", dir, archive_error_string(disk));
+	archive_read_free(disk);
+	archive_write_close(tar);
+	archive_write_free(tar);
+}
+
+/* Each line of the build's progress: {"stream": ...} printed as it
+ * comes, {"error": ...} remembered. */
+struct build_out {
+	char line[65536];
+	size_t len;
+	char error[1024];
+	char id[80];
+};
+
+static void build_line(struct build_out *b)
+{
+	json_t *doc;
+
+	b->line[b->len] = '\0';
+	doc = json_loads(b->line, 0, NULL);
+	if (json_object_get(doc, "stream")) {
+		fputs(str(doc, "stream"), stdout);
+		fflush(stdout);
+	}
+	if (json_object_get(doc, "error"))
+		snprintf(b->error, sizeof(b->error), "%s", str(doc, "error"));
+	if (json_object_get(json_object_get(doc, "aux"), "ID"))
+		snprintf(b->id, sizeof(b->id), "%s",
+		         str(json_object_get(doc, "aux"), "ID"));
+	json_decref(doc);
+	b->len = 0;
+}
+
+static size_t build_piece(char *data, size_t size, size_t n, void *cls)
+{
+	struct build_out *b = cls;
+
+	for (size_t i = 0; i < size * n; i++) {
+		if (data[i] == '\n')
+			build_line(b);
+		else if (b->len < sizeof(b->line) - 1)
+			b->line[b->len++] = data[i];
+	}
+	return size * n;
+}
+
+/* box build [-t TAG] [-f FILE] DIR: DIR sent as a tar archive to POST
+ * /build (the legacy builder's API), its progress printed as it comes. */
+static int cmd_build(int argc, char **argv)
+{
+	const char *tag = NULL, *file = NULL;
+	struct build_out *out = calloc(1, sizeof(*out));
+	struct curl_slist *headers = NULL;
+	char url[2048], error[CURL_ERROR_SIZE] = "", *etag = NULL,
+	                *efile = NULL;
+	struct tar_buf context = { 0 };
+	int opt, dirfd, cwd;
+	long status = 0;
+	CURLcode rc;
+	CURL *curl;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+:t:f:")) != -1) {
+		switch (opt) {
+		case 't': tag = optarg; break;
+		case 'f': file = optarg; break;
+		default: die_bad_option(opt, argv);
+		}
+	}
+	if (argc - optind != 1 || !out)
+		die_usage("build [-t TAG] [-f DOCKERFILE] DIR");
+	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open(argv[optind], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 || fchdir(dirfd) < 0)
+		die_errno(errno, "build context %s", argv[optind]);
+	tar_context(argv[optind], &context);
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		die_errno(errno, "chdir back");
+	curl = curl_easy_init();
+	if (!curl)
+		die("curl_easy_init failed");
+	etag = tag ? curl_easy_escape(curl, tag, 0) : NULL;
+	efile = file ? curl_easy_escape(curl, file, 0) : NULL;
+	snprintf(url, sizeof(url), "http://localhost/v%s/build?rm=1%s%s%s%s",
+	         API_VERSION, etag ? "&t=" : "", etag ? etag : "",
+	         efile ? "&dockerfile=" : "", efile ? efile : "");
+	headers = curl_slist_append(headers, "Content-Type: application/x-tar");
+	curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+	                 context.data ? context.data : "");
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	                 (curl_off_t)context.len);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, build_piece);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "box/" BOX_VERSION);
+	rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_free(etag);
+	curl_free(efile);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	free(context.data);
+	if (rc != CURLE_OK)
+		die("cannot reach the daemon at unix://%s: %s", socket_path,
+		    error[0] ? error : curl_easy_strerror(rc));
+	if (out->len)
+		build_line(out);
+	if (status >= 400 || out->error[0]) {
+		json_t *doc = json_loads(out->line, 0, NULL);
+
+		die("Error response from daemon: %s",
+		    out->error[0] ? out->error : str(doc, "message"));
+	}
+	free(out);
 	return EXIT_SUCCESS;
 }
 
@@ -564,8 +1034,14 @@ int main(int argc, char **argv)
 		return cmd_run(argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "ps"))
 		return cmd_ps(argc - optind, argv + optind);
-	if (!strcmp(argv[optind], "logs") && argc - optind == 2)
-		return cmd_logs(argv[optind + 1]);
+	if (!strcmp(argv[optind], "logs"))
+		return cmd_logs(argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "exec"))
+		return cmd_exec(argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "rmi"))
+		return cmd_rmi(argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "build"))
+		return cmd_build(argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "stop") || !strcmp(argv[optind], "rm") ||
 	    !strcmp(argv[optind], "inspect") ||
 	    !strcmp(argv[optind], "pause") ||

@@ -464,31 +464,6 @@ static void accept_client(int listen_fd)
 	clients[n_clients++] = fd;
 }
 
-/* The fd that came over the unix socket SOCK (SCM_RIGHTS), or -errno. */
-static int receive_fd(int sock)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	char name[256];
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	struct msghdr msg = { .msg_iov = &iov,
-		              .msg_iovlen = 1,
-		              .msg_control = control.buf,
-		              .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
-		return -errno;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 /* Mount the container's layers on MERGED (chapter 08's options, which
  * name the layers relative to the store's overlay2/). */
 static void mount_layers(const struct store *store, const char *id,
@@ -638,7 +613,7 @@ int main(int argc, char **argv)
 	ret = runtime_create(&rt, &create, &state, &error);
 	if (ret == 0 && spec.process.terminal) {
 		close(console[0]);
-		master = receive_fd(console[1]);
+		master = runtime_receive_console(console[1]);
 		close(console[1]);
 		if (master < 0)
 			ret = master;

@@ -472,6 +472,31 @@ int runtime_send_console(int socket_fd)
 	return exercise_todo("11.9", socket_fd);
 }
 
+int runtime_receive_console(int socket_fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char name[256];
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
+	struct msghdr msg = { .msg_iov = &iov,
+		              .msg_iovlen = 1,
+		              .msg_control = control.buf,
+		              .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC) < 0)
+		return -errno;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET ||
+	    cmsg->cmsg_type != SCM_RIGHTS)
+		return -EPROTO;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
 static uint64_t new_namespaces(const struct spec *spec);
 
 /* Bind the terminal on our stdin over /dev/console, made as an empty

@@ -1708,6 +1708,7 @@ struct exec_inst {
 	bool running, ended;
 	int exit_code;
 	pid_t pid;
+	int master; /* with Tty: the terminal's master, while it runs */
 };
 static struct exec_inst execs[64];
 
@@ -1758,7 +1759,7 @@ static struct reply handle_exec_create(struct request *req)
 			e = &execs[i];
 	if (e) {
 		json_decref(e->config);
-		*e = (struct exec_inst){ .config = body };
+		*e = (struct exec_inst){ .config = body, .master = -1 };
 		for (i = 0; i < sizeof(bytes); i++)
 			snprintf(e->id + 2 * i, 3, "%02x", bytes[i]);
 		memcpy(e->container, id, 65);
@@ -1774,7 +1775,8 @@ static struct reply handle_exec_create(struct request *req)
 /* `boxrun exec` of E, beside boxd, its stdio on OUT, ERR (and IN, or
  * /dev/null); the PID, or -errno. Everything is made before fork(): the
  * child of a threaded process only execs. */
-static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err)
+static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err,
+                        const char *console)
 {
 	char rtroot[PATH_MAX], boxrun[PATH_MAX + 8], *argv[96], *p;
 	char envs[32][1024];
@@ -1794,6 +1796,11 @@ static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err)
 	argv[n++] = "--root";
 	argv[n++] = rtroot;
 	argv[n++] = "exec";
+	if (console) { /* -t: the terminal's master comes to CONSOLE */
+		argv[n++] = "-t";
+		argv[n++] = "--console-socket";
+		argv[n++] = (char *)console;
+	}
 	if (cwd && *cwd) {
 		argv[n++] = "--cwd";
 		argv[n++] = (char *)cwd;
@@ -1841,19 +1848,114 @@ static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err)
 
 /* After the 101: run it, its output framed to the client, the client's
  * bytes to its stdin; its exit code kept before the connection closes. */
+/* The exit of exec E's process PID, recorded. */
+static void exec_ended(struct exec_inst *e, pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&engine.lock);
+	e->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+	                                 : 128 + WTERMSIG(status);
+	e->running = false;
+	e->ended = true;
+	pthread_mutex_unlock(&engine.lock);
+}
+
+/* exec with a terminal: boxrun exec -t sends the master of a new
+ * terminal in the container to a console socket of ours (chapter 11,
+ * as conmon gets it from runc); then the connection FD and the master
+ * are one pipe each way, until the terminal closes. */
+static void exec_terminal(struct exec_inst *e, int fd, const char *extra,
+                          size_t extra_len)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int listener, conn = -1, master = -1, null;
+	struct pollfd p = { .events = POLLIN };
+	char buf[16384];
+	pid_t pid;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path),
+	         "%.76s/attach/exec-%.12s.sock", engine.exec_root, e->id);
+	unlink(addr.sun_path);
+	listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (listener < 0 ||
+	    bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(listener, 1) < 0) {
+		if (listener >= 0)
+			close(listener);
+		return;
+	}
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid = spawn_exec(e, -1, null, null, addr.sun_path);
+	close(null);
+	p.fd = listener;
+	if (pid > 0 && poll(&p, 1, 10000) > 0)
+		conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	if (conn >= 0)
+		master = runtime_receive_console(conn);
+	if (conn >= 0)
+		close(conn);
+	close(listener);
+	unlink(addr.sun_path);
+	if (pid < 0)
+		return;
+	pthread_mutex_lock(&engine.lock);
+	e->pid = pid;
+	e->running = true;
+	e->master = master;
+	pthread_mutex_unlock(&engine.lock);
+	if (master >= 0 && extra_len)
+		(void)!write(master, extra, extra_len);
+	while (master >= 0) {
+		struct pollfd q[2] = { { .fd = master, .events = POLLIN },
+			               { .fd = fd, .events = POLLIN } };
+		ssize_t n;
+
+		if (poll(q, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (q[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(master, buf, sizeof(buf));
+			if (n <=
+			    0) /* EIO: the terminal's last process is gone */
+				break;
+			(void)!write(fd, buf, (size_t)n);
+		}
+		if (q[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0)
+				q[1].fd = -1;
+			else
+				(void)!write(master, buf, (size_t)n);
+		}
+	}
+	pthread_mutex_lock(&engine.lock);
+	e->master = -1;
+	pthread_mutex_unlock(&engine.lock);
+	if (master >= 0)
+		close(master);
+	exec_ended(e, pid);
+	shutdown(fd, SHUT_RDWR);
+}
+
 static void exec_stream(void *data, int fd, const char *extra, size_t extra_len)
 {
 	struct exec_inst *e = data;
 	bool tty = json_is_true(json_object_get(e->config, "Tty"));
 	bool want_in = json_is_true(json_object_get(e->config, "AttachStdin"));
-	int out[2], err[2], in[2] = { -1, -1 }, status, open_pipes = 2;
+	int out[2], err[2], in[2] = { -1, -1 }, open_pipes = 2;
 	char buf[16384];
 	pid_t pid;
 
+	if (tty) {
+		exec_terminal(e, fd, extra, extra_len);
+		return;
+	}
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
 	    (want_in && pipe2(in, O_CLOEXEC) < 0))
 		return;
-	pid = spawn_exec(e, in[0], out[1], err[1]);
+	pid = spawn_exec(e, in[0], out[1], err[1], NULL);
 	close(out[1]);
 	close(err[1]);
 	if (in[0] >= 0)
@@ -1906,15 +2008,32 @@ static void exec_stream(void *data, int fd, const char *extra, size_t extra_len)
 	}
 	if (in[1] >= 0)
 		close(in[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	pthread_mutex_lock(&engine.lock);
-	e->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
-	                                 : 128 + WTERMSIG(status);
-	e->running = false;
-	e->ended = true;
-	pthread_mutex_unlock(&engine.lock);
+	exec_ended(e, pid);
 	shutdown(fd, SHUT_RDWR);
+}
+
+/* POST /exec/ID/resize?h=H&w=W: the size of the exec's terminal. */
+static struct reply handle_exec_resize(struct request *req)
+{
+	const char *h = request_query(req, "h"), *w = request_query(req, "w");
+	struct winsize ws = { 0 };
+	struct exec_inst *e;
+	int ret = -ENOENT;
+
+	if (!h || !w || atoi(h) <= 0 || atoi(w) <= 0)
+		return engine_error(400, "resize: h and w must be positive");
+	ws.ws_row = (unsigned short)atoi(h);
+	ws.ws_col = (unsigned short)atoi(w);
+	pthread_mutex_lock(&engine.lock);
+	e = find_exec(req->args[0]);
+	if (e && e->master >= 0)
+		ret = ioctl(e->master, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
+	pthread_mutex_unlock(&engine.lock);
+	if (!e)
+		return engine_error(404, "No such exec instance: %s",
+		                    req->args[0]);
+	return (struct reply){ .status = ret == 0 ? 200 : 409,
+		               .body = strdup("") };
 }
 
 static struct reply handle_exec_start(struct request *req)
@@ -1934,7 +2053,7 @@ static struct reply handle_exec_start(struct request *req)
 	tty = json_is_true(json_object_get(e->config, "Tty"));
 	if (detach) {
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		pid_t pid = spawn_exec(e, -1, null, null);
+		pid_t pid = spawn_exec(e, -1, null, null, NULL);
 
 		close(null);
 		if (pid < 0)
@@ -2194,6 +2313,7 @@ const struct route container_routes[] = {
 	{ "POST", "/containers/{id}/exec", handle_exec_create },
 	{ "POST", "/exec/{id}/start", handle_exec_start },
 	{ "GET", "/exec/{id}/json", handle_exec_inspect },
+	{ "POST", "/exec/{id}/resize", handle_exec_resize },
 	{ "POST", "/containers/{id}/resize", handle_resize },
 	{ "POST", "/containers/{id}/pause", handle_pause },
 	{ "POST", "/containers/{id}/unpause", handle_unpause },

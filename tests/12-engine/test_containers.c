@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Remove the directory NAME of DIR if it is empty: 0, or -errno
@@ -661,6 +662,97 @@ START_TEST(twenty_clients_at_once_leave_nothing)
 }
 END_TEST
 
+/* box's other commands: build (a tar of the directory, the progress as
+ * it comes), rmi, exec (-i), logs -f, and a terminal for run -it and
+ * exec -it (script(1) gives box one), as the docker CLI has them. */
+START_TEST(box_builds_execs_follows_and_has_a_terminal)
+{
+	char ctx[PATH_MAX], file[PATH_MAX + 16], command[PATH_MAX * 2],
+	        log[PATH_MAX], env[PATH_MAX + 16], *text;
+	struct running follower;
+	struct boxd_test d;
+	struct run_result r;
+
+	start_plain(&d);
+	snprintf(ctx, sizeof(ctx), "%s/ctx", test_tmpdir());
+	ck_assert_int_eq(mkdir(ctx, 0755), 0);
+	snprintf(file, sizeof(file), "%s/Dockerfile", ctx);
+	testroot_write(file, "FROM busybox\nRUN mkdir /data\n"
+	                     "COPY hello.txt /data/\n");
+	snprintf(file, sizeof(file), "%s/hello.txt", ctx);
+	testroot_write(file, "hello from the context\n");
+	TEST_RUN(&r, "box", "-H", d.host, "build", "-t", "seed", ctx);
+	test_assert_exit(&r, 0);
+	ck_assert_msg(
+	        strstr(r.out, "Step 3/3 : COPY hello.txt /data/\n") &&
+	                strstr(r.out, "Successfully tagged seed:latest\n"),
+	        "%s", r.out);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "run", "--rm", "--network", "none",
+	         "seed", "cat", "/data/hello.txt");
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "hello from the context\n");
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "rmi", "seed");
+	test_assert_exit(&r, 0);
+	ck_assert_msg(!strncmp(r.out, "Untagged: seed:latest\nDeleted: ", 31),
+	              "%s", r.out);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "run", "-d", "--name", "web",
+	         "--network", "none", "busybox", "sh", "-c",
+	         "echo started; trap 'echo bye; exit 0' TERM; "
+	         "while :; do sleep 0.1; done");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "exec", "web", "sh", "-c",
+	         "echo out; echo err >&2; exit 5");
+	test_assert_exit(&r, 5);
+	ck_assert_str_eq(r.out, "out\n");
+	ck_assert_str_eq(r.err, "err\n");
+	test_run_free(&r);
+	snprintf(env, sizeof(env), "%s", test_program("box"));
+	test_start((char *[]){ env, "-H", d.host, "exec", "-i", "web", "tr",
+	                       "a-z", "A-Z", NULL },
+	           &follower);
+	ck_assert_int_eq(write(follower.in_fd, "piped\n", 6), 6);
+	test_finish(&follower, &r);
+	test_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "PIPED\n");
+	test_run_free(&r);
+	if (access("/usr/bin/script", X_OK) == 0) {
+		snprintf(log, sizeof(log), "%s/typescript", test_tmpdir());
+		snprintf(command, sizeof(command),
+		         "stty rows 21 cols 71; %s -H %s exec -it web sh -c "
+		         "'tty; sleep 0.2; stty size; exit 4'",
+		         test_program("box"), d.host);
+		test_run((char *const[]){ "/usr/bin/script", "-qec", command,
+		                          log, NULL },
+		         &r);
+		test_assert_exit(&r, 4);
+		test_run_free(&r);
+		ck_assert_int_eq(file_read_all(AT_FDCWD, log, &text, NULL), 0);
+		ck_assert_msg(strstr(text, "/dev/pts/") &&
+		                      strstr(text, "21 71\r\n"),
+		              "%s", text);
+		free(text);
+	}
+	test_start((char *[]){ env, "-H", d.host, "logs", "-f", "web", NULL },
+	           &follower);
+	test_wait_for_line(follower.out_fd, "started");
+	TEST_RUN(&r, "box", "-H", d.host, "stop", "web");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	test_finish(&follower, &r);
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "bye\n"), "logs -f: \"%s\"", r.out);
+	test_run_free(&r);
+	TEST_RUN(&r, "box", "-H", d.host, "rm", "web");
+	test_assert_exit(&r, 0);
+	test_run_free(&r);
+	boxd_test_stop(&d);
+}
+END_TEST
+
 const struct graded_test containers_tests[] = {
 	PROGRAM(docker_run_rm_passes_output_and_status),
 	PROGRAM(docker_run_detached_and_its_lifecycle),
@@ -669,6 +761,7 @@ const struct graded_test containers_tests[] = {
 	PROGRAM(docker_exec_runs_in_the_container),
 	PROGRAM(docker_run_with_a_terminal),
 	PROGRAM(box_runs_and_manages_containers),
+	PROGRAM(box_builds_execs_follows_and_has_a_terminal),
 	PROGRAM(docker_run_publishes_a_port),
 	PROGRAM(box_run_with_a_memory_limit_and_pause),
 	PROGRAM(containers_by_name_and_prefix),
