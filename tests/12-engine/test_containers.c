@@ -609,13 +609,13 @@ END_TEST
 /* Twenty clients at once, each running containers with --rm one after
  * the other: every run gives its output and status, and afterwards
  * nothing is left, not a record, a mount, a cgroup or a process (the
- * harness checks the last three). 100 runs in all (40 under the
+ * harness checks the last three). 60 runs in all (40 under the
  * sanitizers and in the emulated guests, which are slower); make bench
  * runs 500 and checks the same. */
 #ifdef __SANITIZE_ADDRESS__
 #define MANY_RUNS 40
 #else
-#define MANY_RUNS 100
+#define MANY_RUNS 60
 #endif
 #define CLIENTS 20
 
