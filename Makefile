@@ -269,11 +269,11 @@ runners: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRAD
 help:
 	@sed -n 's/^## //p' Makefile
 
-## check [CH=NN] [IMPL=exercises|solutions] [V=1]: grade the chapters, write build/IMPL/grade.json
+## check [CH=NN] [IMPL=exercises|solutions] [V=1] [GRADED=1]: grade the chapters, write build/IMPL/grade.json (GRADED=1: only the tests that carry points)
 check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL)
 	@mkdir -p $(BUILD)/$(IMPL)/results
 	@rc=0; for ch in $(SELECTED); do \
-		$(BUILD)/$(IMPL)/grade/$$ch/run-tests $(if $(V),--verbose) \
+		$(BUILD)/$(IMPL)/grade/$$ch/run-tests $(if $(V),--verbose) $(if $(GRADED),--graded) \
 			--json $(BUILD)/$(IMPL)/results/$$ch.json \
 			--log $(BUILD)/$(IMPL)/results/$$ch.log || rc=1; \
 	done; \
@@ -300,10 +300,10 @@ test-vm: $(foreach ch,$(VM_SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(G
 vm: $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
 	@BUILD=$(BUILD) common/scripts/vm.sh shell $(LAYOUT)
 
-## grade SUBMISSION=DIR [OUT=DIR] [CH=NN]: grade a student's exercises/ folder with the lab's own tests, each chapter on its own
+## grade SUBMISSION=DIR [OUT=DIR] [CH=NN] [GRADED=1]: grade a student's exercises/ folder with the lab's own tests, each chapter on its own (GRADED=1: only the tests that carry points)
 grade:
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises [OUT=dir]" >&2; exit 2; }
-	@OUT=$(OUT) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
+	@OUT=$(OUT) GRADED=$(GRADED) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
 
 ## test: the lab's own test (deps, build, full marks, stubs, no leftovers)
 test:
@@ -388,9 +388,10 @@ format:
 ## format-check: fail if a C source differs from what clang-format makes
 format-check:
 	@command -v clang-format >/dev/null || { echo "format-check: no clang-format here, skipped"; exit 0; }; \
-	rc=0; for f in $(FORMATTED); do \
-		clang-format "$$f" | cmp -s - "$$f" || { echo "$$f: not formatted (make format)"; rc=1; }; \
-	done; exit $$rc
+	bad=$$(clang-format --dry-run --Werror $(FORMATTED) 2>&1 | \
+		sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: .*/\1/p' | sort -u); \
+	for f in $$bad; do echo "$$f: not formatted (make format)"; done; \
+	[ -z "$$bad" ]
 
 ## clean: remove build/
 clean:

@@ -11,6 +11,8 @@
 # others are graded as usual. Submissions are built without -Werror.
 # Results go to OUT (default build/grade/): grade.json, and a log per
 # chapter. Several submissions can be graded at once with different OUTs.
+# With GRADED=1 only the tests that carry points run (no program tests):
+# the same grade, sooner.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +65,7 @@ for chapter in $chapters; do
 	log="$out/$chapter.log"
 	runner="build/exercises/grade/$chapter/run-tests"
 	if make -s -j"$jobs" -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
-		(cd "$scratch" && "$runner" --json "$json" --log "$log") || true
+		(cd "$scratch" && "$runner" ${GRADED:+--graded} --json "$json" --log "$log") || true
 	else
 		# The lab's solutions always build: their runner knows the tests.
 		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")

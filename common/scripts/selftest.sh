@@ -54,7 +54,7 @@ solutions_full() {
 
 # make check must fail on the stubs, and every graded test must fail.
 exercises_zero() {
-	if make -s check IMPL=exercises; then
+	if make -s check IMPL=exercises GRADED=1; then
 		echo "make check IMPL=exercises succeeded on the stubs"
 		return 1
 	fi
@@ -145,7 +145,7 @@ warning_submission() {
 	out=$(mktemp -d) || return 1
 	cp -r solutions/. "$sub"
 	echo 'static int unused_helper(void) { return 0; }' >>"$sub/01-process-tree/proc.c"
-	make -s grade SUBMISSION="$sub" OUT="$out" CH=01 >/dev/null 2>&1
+	make -s grade SUBMISSION="$sub" OUT="$out" CH=01 GRADED=1 >/dev/null 2>&1
 	build/tools/grade --expect full "$out/grade.json"
 	status=$?
 	rm -rf "$sub" "$out"
@@ -178,7 +178,7 @@ early_exit_submission() {
 	for f in "$sub"/*/*.c; do
 		sed -i 's|^#include "exercise.h"$|&\n#include <unistd.h>\n#undef exercise_todo\n#define exercise_todo(id, ...) (_exit(0), 0)|' "$f"
 	done
-	CK_TIMEOUT_MULTIPLIER=0.3 make -s grade SUBMISSION="$sub" OUT="$out" >/dev/null 2>&1
+	CK_TIMEOUT_MULTIPLIER=0.3 make -s grade SUBMISSION="$sub" OUT="$out" GRADED=1 >/dev/null 2>&1
 	build/tools/grade --expect zero "$out/grade.json"
 	status=$?
 	rm -rf "$sub" "$out"

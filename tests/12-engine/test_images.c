@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* boxd with busybox in its store, and the docker CLI to drive it. */
@@ -122,6 +123,37 @@ START_TEST(docker_build_puts_data_in_the_upper_dir)
 }
 END_TEST
 
+/* The build's progress is streamed: a step's line reaches the client
+ * while the step still runs (its RUN sleeps a second), not all at the
+ * end. */
+START_TEST(docker_build_streams_its_progress)
+{
+	char ctx[PATH_MAX / 2], path[PATH_MAX + 16], env[PATH_MAX + 16];
+	struct running build;
+	struct boxd_test d;
+	struct run_result r;
+	int status;
+
+	start_with_busybox(&d);
+	snprintf(ctx, sizeof(ctx), "%s", test_tmpdir());
+	snprintf(path, sizeof(path), "%s/Dockerfile", ctx);
+	testroot_write(path, "FROM busybox\nRUN echo before the sleep && "
+	                     "sleep 1\nRUN echo after\n");
+	snprintf(env, sizeof(env), "DOCKER_HOST=%s", d.host);
+	test_start((char *[]){ "/usr/bin/env", env, "/usr/local/bin/docker",
+	                       "build", ctx, NULL },
+	           &build);
+	test_wait_for_line(build.out_fd, "before the sleep");
+	ck_assert_msg(waitpid(build.pid, &status, WNOHANG) == 0,
+	              "the build had ended when its first RUN's output came");
+	test_finish(&build, &r);
+	test_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "Step 3/3 : RUN echo after"), "%s", r.out);
+	test_run_free(&r);
+	boxd_test_stop(&d);
+}
+END_TEST
+
 /* docker tag and docker rmi, with docker's rules: a tag is untagged, an
  * image goes with its last tag, an ID with two tags needs -f. */
 START_TEST(docker_tags_and_removes_images)
@@ -206,6 +238,7 @@ END_TEST
 const struct graded_test images_tests[] = {
 	PROGRAM(docker_inspects_an_image),
 	PROGRAM(docker_build_puts_data_in_the_upper_dir),
+	PROGRAM(docker_build_streams_its_progress),
 	PROGRAM(docker_tags_and_removes_images),
 	PROGRAM(docker_imports_saves_and_loads),
 	PROGRAM(docker_gets_errors_for_bad_input),
