@@ -311,25 +311,33 @@ test:
 	@common/scripts/selftest.sh
 
 ## stubcheck: each exercise's stub, alone in the solutions, loses exactly its points; so does a stub that exits 0 at once
-# One target per runner, so that with -j the next stub builds while this
-# one's tests run (runs take turns: the runner's lock); the verdicts are
+# Both runs use one build, build/cheat/ID/: exercise ID's stub linked
+# with tests/harness/cheat.o, whose stub returns -ENOSYS as common/
+# exercise.c's does unless BOXLAB_CHEAT names a trick (exit0 here). One
+# target per run, so that with -j the next stub builds while this one's
+# tests run (runs take turns: the runner's lock); the verdicts are
 # printed at the end in the runners' order.
-STUB_VERDICTS := $(patsubst %/run-tests,%/verdict,$(STUB_RUNNERS) $(CHEAT_RUNNERS))
+STUB_VERDICTS := $(foreach r,$(CHEAT_RUNNERS),$(patsubst %/run-tests,%/verdict,$(r)) $(patsubst %/run-tests,%/verdict-exit0,$(r)))
 stubcheck: $(STUB_VERDICTS)
 	@rc=0; for v in $^; do sed 1d $$v; [ "$$(head -1 $$v)" = 0 ] || rc=1; done; exit $$rc
 
-# The verdict's first line is grade's status, the rest what it printed.
-$(STUB_VERDICTS): %/verdict: %/run-tests $(GRADE_TOOL) FORCE
-	@dir=$(@D); runner=$$dir/run-tests; id=$${dir#$(BUILD)/*/}; id=$${id%%/*}; \
-	case $$dir in $(BUILD)/cheat/*) cheat=exit0;; *) cheat=;; esac; \
-	BOXLAB_CHEAT=$$cheat $$runner --graded --json $$dir/results.json \
-		--log $$dir/tests.log > $$dir/output.txt 2>&1; \
-	out=$$($(GRADE_TOOL) --expect-stub $$id $$dir/results.json 2>&1); status=$$?; \
-	{ echo $$status; printf '%s%s\n' "$${cheat:+(early exit) }" "$$out"; } > $@
+# A verdict's first line is grade's status, the rest what it printed.
+$(filter %/verdict,$(STUB_VERDICTS)): %/verdict: %/run-tests $(GRADE_TOOL) FORCE
+	@$(call stub_verdict,,$(@D),$@)
+$(filter %/verdict-exit0,$(STUB_VERDICTS)): %/verdict-exit0: %/run-tests $(GRADE_TOOL) FORCE
+	@$(call stub_verdict,exit0,$(@D),$@)
 FORCE:
 
+# $(call stub_verdict,TRICK,DIR,OUT): DIR's runner with BOXLAB_CHEAT=TRICK,
+# graded with grade --expect-stub ID into OUT.
+stub_verdict = id=$(2); id=$${id\#$(BUILD)/cheat/}; id=$${id%%/*}; \
+	BOXLAB_CHEAT=$(1) $(2)/run-tests --graded --json $(2)/results-$(or $(1),honest).json \
+		--log $(2)/tests-$(or $(1),honest).log > $(2)/output-$(or $(1),honest).txt 2>&1; \
+	out=$$($(GRADE_TOOL) --expect-stub $$id $(2)/results-$(or $(1),honest).json 2>&1); status=$$?; \
+	{ echo $$status; printf '%s%s\n' "$(if $(1),(early exit) )" "$$out"; } > $(3)
+
 ## cheatcheck: stubs that cheat (exit early, fork, kill or stop the runner, ...) earn nothing
-cheatcheck: $(CHEAT_RUNNERS) $(GRADE_TOOL)
+cheatcheck: $(BUILD)/cheat/1.2/grade/01-process-tree/run-tests $(GRADE_TOOL)
 	@common/scripts/cheatcheck.sh $(BUILD)
 
 ## exercises [FORCE=1]: regenerate exercises/ from the markers in solutions/ (never over a student's work unless FORCE=1)

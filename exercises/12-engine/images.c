@@ -1067,103 +1067,197 @@ static int build_tags(const struct request *req, char tags[][512],
 	return n;
 }
 
-/* What build_image() printed (PROGRESS), a stream line each, and the
- * image's ID as "aux" before "Successfully built", where the CLI reads
- * it (docker build -q, --iidfile). */
-static void progress_lines(struct lines *l, char *progress,
-                           const struct digest *id)
-{
-	char *line, *save = NULL, *text;
+/* A build under way, in a thread of its own: its progress goes, a JSON
+ * line at a time, into a pipe whose other end is the reply's stream, so
+ * that the client prints each step as it happens. */
+struct build_job {
+	struct boxfile boxfile;
+	char context[PATH_MAX];
+	char tags[MAX_TAGS][512];
+	int n_tags;
+	bool quiet, no_cache;
+	FILE *out;       /* the pipe's write end, JSON lines */
+	char line[4096]; /* build_image()'s progress: the line under way */
+	size_t len;
+	char *held; /* "Successfully ..." lines, kept for the end */
+	size_t held_len;
+};
 
-	for (line = strtok_r(progress, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (id && !strncmp(line, "Successfully built", 18))
-			lines_add(l, json_pack("{s:{s:s}}", "aux", "ID",
-			                       id->text));
-		if (asprintf(&text, "%s\n", line) < 0)
+/* The progress build_image() writes, cut into lines: each one sent on
+ * as {"stream": LINE} at once, but "Successfully built/tagged", which
+ * must follow the image's ID ("aux", known once build_image() returns),
+ * held back. */
+static ssize_t job_write(void *cookie, const char *buf, size_t size)
+{
+	struct build_job *j = cookie;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (j->len < sizeof(j->line) - 2)
+			j->line[j->len++] = buf[i];
+		if (buf[i] != '\n')
 			continue;
-		lines_stream(l, text);
-		free(text);
+		j->line[j->len] = '\0';
+		if (!strncmp(j->line, "Successfully ", 13)) {
+			char *grown =
+			        realloc(j->held, j->held_len + j->len + 1);
+
+			if (grown) {
+				memcpy(grown + j->held_len, j->line,
+				       j->len + 1);
+				j->held = grown;
+				j->held_len += j->len;
+			}
+		} else if (!j->quiet) {
+			json_t *doc = json_pack("{s:s}", "stream", j->line);
+
+			json_dumpf(doc, j->out, JSON_COMPACT);
+			fputc('\n', j->out);
+			fflush(j->out);
+			json_decref(doc);
+		}
+		j->len = 0;
 	}
+	return (ssize_t)size;
 }
 
-/* A build of the recipe in CONTEXT, as the request asks, its progress in
- * L. Caller holds engine.lock. */
-static void run_build(struct lines *l, const struct request *req,
-                      const struct boxfile *boxfile, const char *context,
-                      char tags[][512], int n_tags)
+static void *job_run(void *data)
 {
-	struct build_options opts = { .context = context,
-		                      .tag = n_tags ? tags[0] : NULL,
-		                      .no_cache = request_query_bool(
-		                              req, "nocache") };
-	bool quiet = request_query_bool(req, "q");
-	char error[2048], *progress = NULL, line[600];
-	size_t len = 0;
+	struct build_job *j = data;
+	cookie_io_functions_t io = { .write = job_write };
+	struct build_options opts = { .context = j->context,
+		                      .tag = j->n_tags ? j->tags[0] : NULL,
+		                      .no_cache = j->no_cache };
+	char error[2048], line[600];
+	struct lines l = { .out = j->out };
 	struct digest id;
 	int err, i;
 
-	opts.out = open_memstream(&progress, &len);
+	opts.out = fopencookie(j, "w", io);
 	if (!opts.out) {
-		lines_error(l, strerror(ENOMEM));
-		return;
+		lines_error(&l, strerror(ENOMEM));
+		goto done;
 	}
-	err = build_image(&engine.store, boxfile, &opts, &id, error,
+	setvbuf(opts.out, NULL, _IOLBF, 0);
+	pthread_mutex_lock(&engine.lock);
+	err = build_image(&engine.store, &j->boxfile, &opts, &id, error,
 	                  sizeof(error));
-	for (i = 1; err == 0 && i < n_tags; i++) {
-		err = store_tag(&engine.store, tags[i], &id);
-		fprintf(opts.out, "Successfully tagged %s\n", tags[i]);
+	for (i = 1; err == 0 && i < j->n_tags; i++) {
+		err = store_tag(&engine.store, j->tags[i], &id);
+		fprintf(opts.out, "Successfully tagged %s\n", j->tags[i]);
 	}
+	pthread_mutex_unlock(&engine.lock);
 	fclose(opts.out);
-	if (!quiet)
-		progress_lines(l, progress, err == 0 ? &id : NULL);
-	free(progress);
-	if (err < 0)
-		lines_error(l, error);
-	else if (quiet) {
-		lines_add(l, json_pack("{s:{s:s}}", "aux", "ID", id.text));
-		snprintf(line, sizeof(line), "%s\n", id.text);
-		lines_stream(l, line);
+	if (err == 0)
+		lines_add(&l, json_pack("{s:{s:s}}", "aux", "ID", id.text));
+	if (!j->quiet && j->held) {
+		char *held_line, *save = NULL;
+
+		for (held_line = strtok_r(j->held, "\n", &save); held_line;
+		     held_line = strtok_r(NULL, "\n", &save)) {
+			snprintf(line, sizeof(line), "%s\n", held_line);
+			lines_stream(&l, line);
+		}
 	}
+	if (err < 0)
+		lines_error(&l, error);
+	else if (j->quiet) {
+		snprintf(line, sizeof(line), "%s\n", id.text);
+		lines_stream(&l, line);
+	}
+done:
+	fclose(j->out);
+	boxfile_free(&j->boxfile);
+	file_remove_tree(AT_FDCWD, j->context);
+	free(j->held);
+	free(j);
+	return NULL;
+}
+
+/* The reply's side: what the build thread wrote, until it closes. */
+static ssize_t job_chunk(void *data, char *buf, size_t max)
+{
+	int fd = *(int *)data;
+	ssize_t n;
+
+	do
+		n = read(fd, buf, max);
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? n : -1;
+}
+
+static void job_free(void *data)
+{
+	close(*(int *)data);
+	free(data);
 }
 
 static struct reply handle_build(struct request *req)
 {
 	const char *file = request_query(req, "dockerfile");
 	const char *args = request_query(req, "buildargs"), *bad = NULL;
-	char context[PATH_MAX], error[1024], tags[MAX_TAGS][512];
-	struct boxfile boxfile = { 0 };
-	struct lines l;
-	int n_tags, err;
+	struct build_job *j = calloc(1, sizeof(*j));
+	char error[1024];
+	int err, fds[2], *reader;
+	pthread_t thread;
 
-	n_tags = build_tags(req, tags, &bad);
-	if (n_tags < 0)
+	if (!j)
+		return engine_error(500, "out of memory");
+	j->n_tags = build_tags(req, j->tags, &bad);
+	if (j->n_tags < 0) {
+		free(j);
 		return engine_error(400,
 		                    "invalid reference format: %s is not "
 		                    "NAME[:TAG] (lower case, digits, . _ - /)",
 		                    bad);
-	if (unpack_body(req, "build", context, sizeof(context), error,
-	                sizeof(error)) < 0)
+	}
+	if (unpack_body(req, "build", j->context, sizeof(j->context), error,
+	                sizeof(error)) < 0) {
+		free(j);
 		return engine_error(400, "build context: %s", error);
-	err = read_recipe(context, file && *file ? file : "Dockerfile",
-	                  &boxfile, error, sizeof(error));
-	if (err == 0)
-		err = lines_open(&l);
+	}
+	err = read_recipe(j->context, file && *file ? file : "Dockerfile",
+	                  &j->boxfile, error, sizeof(error));
+	reader = malloc(sizeof(*reader));
+	if (err == 0 && (!reader || pipe2(fds, O_CLOEXEC) < 0)) {
+		err = -ENOMEM;
+		snprintf(error, sizeof(error), "%s", strerror(errno));
+	}
 	if (err < 0) {
-		file_remove_tree(AT_FDCWD, context);
-		boxfile_free(&boxfile);
+		file_remove_tree(AT_FDCWD, j->context);
+		boxfile_free(&j->boxfile);
+		free(j);
+		free(reader);
 		return engine_error(400, "%s", error);
 	}
-	if (args && *args && strcmp(args, "{}") &&
-	    !request_query_bool(req, "q"))
+	j->quiet = request_query_bool(req, "q");
+	j->no_cache = request_query_bool(req, "nocache");
+	j->out = fdopen(fds[1], "w");
+	*reader = fds[0];
+	if (args && *args && strcmp(args, "{}") && !j->quiet) {
+		struct lines l = { .out = j->out };
+
 		lines_stream(&l, "[Warning] boxd ignores build arguments "
 		                 "(--build-arg)\n");
-	pthread_mutex_lock(&engine.lock);
-	run_build(&l, req, &boxfile, context, tags, n_tags);
-	pthread_mutex_unlock(&engine.lock);
-	boxfile_free(&boxfile);
-	file_remove_tree(AT_FDCWD, context);
-	return lines_reply(&l);
+	}
+	if (!j->out || pthread_create(&thread, NULL, job_run, j) != 0) {
+		if (j->out)
+			fclose(j->out);
+		else
+			close(fds[1]);
+		close(fds[0]);
+		free(reader);
+		file_remove_tree(AT_FDCWD, j->context);
+		boxfile_free(&j->boxfile);
+		free(j);
+		return engine_error(500, "start the build: %s",
+		                    strerror(errno));
+	}
+	pthread_detach(thread);
+	return (struct reply){ .status = 200,
+		               .stream = job_chunk,
+		               .free = job_free,
+		               .data = reader };
 }
 
 /* --- routes --------------------------------------------------------------- */

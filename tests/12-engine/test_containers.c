@@ -610,7 +610,7 @@ END_TEST
  * the other: every run gives its output and status, and afterwards
  * nothing is left, not a record, a mount, a cgroup or a process (the
  * harness checks the last three). 60 runs in all (40 under the
- * sanitizers and in the emulated guests, which are slower); make bench
+ * sanitizers, 20 in the emulated guests, which are slower); make bench
  * runs 500 and checks the same. */
 #ifdef __SANITIZE_ADDRESS__
 #define MANY_RUNS 40
@@ -621,7 +621,7 @@ END_TEST
 
 START_TEST(twenty_clients_at_once_leave_nothing)
 {
-	int c, runs = getenv("BOXLAB_GUEST") ? 40 : MANY_RUNS, each, failed;
+	int c, runs = getenv("BOXLAB_GUEST") ? 20 : MANY_RUNS, each, failed;
 	struct running clients[CLIENTS];
 	struct boxd_test d;
 	struct run_result r;
@@ -761,12 +761,12 @@ const struct graded_test containers_tests[] = {
 	PROGRAM(docker_exec_runs_in_the_container),
 	PROGRAM(docker_run_with_a_terminal),
 	PROGRAM(box_runs_and_manages_containers),
-	PROGRAM(box_builds_execs_follows_and_has_a_terminal),
+	PROGRAM_TIMED(box_builds_execs_follows_and_has_a_terminal, 40),
 	PROGRAM(docker_run_publishes_a_port),
 	PROGRAM(box_run_with_a_memory_limit_and_pause),
 	PROGRAM(containers_by_name_and_prefix),
 	PROGRAM(docker_pause_top_restart_follow_prune),
 	PROGRAM(docker_runs_a_container_in_a_container),
-	PROGRAM_TIMED(twenty_clients_at_once_leave_nothing, 30),
+	PROGRAM_TIMED(twenty_clients_at_once_leave_nothing, 60),
 	{ 0 },
 };
