@@ -6,16 +6,19 @@
 # runs first, then many runs of each, no shell in between), and reports
 # the median time of one run and the ratio lab/peer: below 1.00 the lab is
 # faster. Chapter 11 adds the peak memory of a run, and ratios the same
-# way. Speed is measured here, never asserted in a test.
+# way; chapter 12 has a daemon, started once for its section and stopped
+# at the end. Speed is measured here, never asserted in a test.
 set -eu
 bin=${1:?usage: bench.sh BIN}
 csv=$(mktemp /tmp/boxlab-bench.XXXXXX)
 work=""     # chapter 08's scratch directory
 rt_work=""  # chapter 11's: bundle, --root directories, RSS samples
+en_work=""  # chapter 12's: boxd's store and socket, podman's storage
 
 # One cleanup, on success, failure and Ctrl-C alike, that each section
 # adds its scratch to: INT and TERM only exit, and the exit runs it, once.
 cleanup() {
+	[ -z "$en_work" ] || engine_cleanup
 	[ -z "$rt_work" ] || runtime_cleanup
 	rm -f "$csv"
 	[ -z "$work" ] || rm -rf "$work"
@@ -106,6 +109,13 @@ rt_command() {
 # crun 1.8.1 refuses a hybrid layout (v1 controllers, a cgroup2 tree at
 # /sys/fs/cgroup/unified): there it runs in a mount namespace of its own
 # without that cgroup2, and the wrapper's cost is timed on its own.
+detect_crun_wrap() {
+	if awk '$2 == "/sys/fs/cgroup/unified" && $3 == "cgroup2" { found = 1 }
+		END { exit !found }' /proc/self/mounts; then
+		crun_wrap=yes
+	fi
+}
+
 crun_wrapped() {
 	if [ -n "$crun_wrap" ]; then
 		echo "unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; $1'"
@@ -245,10 +255,7 @@ runtime_section() {
 	rt_work=$(mktemp -d /tmp/boxlab-bench-XXXXXX)
 	rt_token=${rt_work##*-}
 	rootfs_dir=$rt_work/bundle/rootfs
-	if awk '$2 == "/sys/fs/cgroup/unified" && $3 == "cgroup2" { found = 1 }
-		END { exit !found }' /proc/self/mounts; then
-		crun_wrap=yes
-	fi
+	detect_crun_wrap
 	mkdir "$rt_work/bundle"
 	cp -a "$rootfs" "$rootfs_dir"
 	"$bin/boxrun" spec --bundle "$rt_work/bundle"
@@ -341,4 +348,262 @@ elif ! command -v jq >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
 	echo "== chapter 11: skipped (needs jq and GNU time: run sudo make deps)"
 else
 	runtime_section
+fi
+
+# Chapter 12: the engine. The same container, `run --rm --network none
+# busybox true`, asked of boxd by the lab's client (box) and by the stock
+# docker CLI, and of podman with its default runtime (crun), side by side
+# in one hyperfine run: each run is a client from start to exit, and the
+# container's create, attach, start, wait and removal. boxd is started
+# once for the section (not timed), on a store of its own with the busybox
+# image, in a session of its own (Ctrl-C reaches the bench, not the
+# daemon, which the cleanup stops) and a network namespace of its own.
+# podman gets the same busybox tree as an image in a storage root of its
+# own, so that the host's images, containers and run state are never
+# touched; no container has a network.
+en_boxd=""        # boxd's PID, while it runs
+en_sock=""        # its socket
+en_hierarchies="" # every cgroup and cgroup2 mount point
+en_parents=""     # the cgroup parents boxd and podman make in each of them
+en_had=""         # those of them that were there before the section
+en_names=""       # the commands that ran once, cleanly: box, docker, podman
+en_image=localhost/boxlab-bench12-busybox # the lab's busybox, in podman
+
+# The command line that has podman do ARGS on the section's storage
+# (--tmpdir too: podman's run state, /run/libpod otherwise), wrapped as
+# crun needs on a hybrid layout.
+en_podman() {
+	crun_wrapped "podman --root $en_work/podman/storage --runroot $en_work/podman/runroot --tmpdir $en_work/podman/tmp $*"
+}
+
+# Whether process PID is running (a zombie, ours to reap, is not).
+en_alive() {
+	[ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# The hard limit of RESOURCE ("Max open files", "Max processes") of this
+# shell, from /proc/self/limits; -1 for unlimited.
+hard_limit() {
+	awk -v name="$1" 'index($0, name) == 1 {
+		n = split(substr($0, length(name) + 1), f, " ")
+		print (f[2] == "unlimited" ? -1 : f[2])
+	}' /proc/self/limits
+}
+
+# Run command NAME once, up to 3 tries (box run --rm exits 1 now and
+# then, see below): say why if it never exits 0.
+en_check() {
+	for _ in 1 2 3; do
+		if sh -c "$2" >"$en_work/out" 2>&1; then
+			return 0
+		fi
+	done
+	echo "  $1: run failed: $(tail -1 "$en_work/out")"
+	return 1
+}
+
+engine_cleanup() {
+	# boxd's containers, while it listens: rm -f kills, waits for the
+	# monitor (which unmounts and unplugs), removes.
+	if [ -n "$en_boxd" ] && en_alive "$en_boxd"; then
+		for dir in "$en_work"/root/containers/*/; do
+			[ -d "$dir" ] || continue
+			"$bin/box" -H "unix://$en_sock" rm -f "$(basename "$dir")" >/dev/null 2>&1 || true
+		done
+		kill -TERM "$en_boxd" 2>/dev/null || true
+		tries=0
+		while en_alive "$en_boxd" && [ $tries -lt 50 ]; do
+			tries=$((tries + 1))
+			sleep 0.1
+		done
+		kill -KILL "$en_boxd" 2>/dev/null || true
+	fi
+	[ -z "$en_boxd" ] || wait "$en_boxd" 2>/dev/null || true
+	en_boxd=""
+	# What boxd could not remove (it died first): the containers that
+	# it ever named, in the store or in its log; their cgroups (the
+	# processes in them are killed), their monitors, which outlive boxd
+	# by design, and their mounts.
+	ids=$({ ls "$en_work/root/containers" 2>/dev/null
+		grep -o 'containers/[0-9a-f]\{64\}' "$en_work/boxd.log" 2>/dev/null | cut -d/ -f2
+	} | cut -c1-12 | sort -u | tr '\n' ' ')
+	for h in $en_hierarchies; do
+		for dir in "$h"/boxlab/boxd-*; do
+			case " $ids " in *" ${dir##*/boxd-} "*) remove_cgroup "$dir" ;; esac
+		done
+	done
+	for proc in /proc/[0-9]*; do
+		case $(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") in
+		"boxmon --root $en_work/root "*) kill -KILL "${proc#/proc/}" 2>/dev/null || true ;;
+		esac
+	done
+	# podman's container (a run cut short) and image, on its own storage.
+	if [ -d "$en_work/podman" ]; then
+		sh -c "$(en_podman rm --all --force --time 0)" >/dev/null 2>&1 || true
+		sh -c "$(en_podman rmi --force "$en_image")" >/dev/null 2>&1 || true
+	fi
+	awk -v w="$en_work/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+		while read -r mnt; do
+			umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+		done
+	# The parents made during the section, emptied deepest first: boxd's
+	# boxlab/, podman's libpod_parent/ (conmon/ in it, and a container's
+	# cgroup if a run was cut short) or machine.slice/. One in use (by
+	# something else that started meanwhile) stays.
+	for dir in $en_parents; do
+		case " $en_had " in *" $dir "*) continue ;; esac
+		[ ! -d "$dir" ] || find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+	done
+	rm -rf "$en_work"
+	en_work=""
+}
+
+engine_section() {
+	en_work=$(mktemp -d /var/tmp/boxlab-bench12-XXXXXX)
+	en_sock=$en_work/boxd.sock
+	en_hierarchies=$(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts)
+	for h in $en_hierarchies; do
+		for name in boxlab libpod_parent machine.slice; do
+			en_parents="$en_parents $h/$name"
+			[ ! -d "$h/$name" ] || en_had="$en_had $h/$name"
+		done
+	done
+	detect_crun_wrap
+
+	"$bin/boximg" --root "$en_work/root" import "$rootfs" busybox >/dev/null
+	: >"$en_work/boxd.log"
+	setsid unshare -n "$bin/boxd" --root "$en_work/root" --exec-root "$en_work/exec" \
+		-H "unix://$en_sock" 2>"$en_work/boxd.log" &
+	en_boxd=$!
+	tries=0
+	while ! grep -q 'boxd: API' "$en_work/boxd.log"; do
+		tries=$((tries + 1))
+		if ! en_alive "$en_boxd" || [ $tries -gt 100 ]; then
+			echo "bench: chapter 12: boxd did not start: $(tail -1 "$en_work/boxd.log")" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+
+	versions=""
+	if command -v podman >/dev/null 2>&1; then
+		versions=" vs podman $(podman --version | awk '{ print $3 }')"
+		! command -v crun >/dev/null 2>&1 ||
+			versions="$versions (crun $(crun --version | awk 'NR == 1 { print $3 }'))"
+	fi
+	echo "== chapter 12: boxd$versions: run --rm --network none busybox true"
+
+	# podman asks for 1048576 open files by default, and a runtime without
+	# CAP_SYS_RESOURCE (root in some VMs) cannot raise a hard limit above
+	# what it holds: this shell's, and at most 32768 processes.
+	files=$(hard_limit 'Max open files')
+	procs=$(hard_limit 'Max processes')
+	if [ "$procs" -lt 0 ] || [ "$procs" -gt 32768 ]; then procs=32768; fi
+	box_run="$bin/box -H unix://$en_sock run --rm --network none busybox true"
+	# The docker CLI's own files (its config, contexts) stay in the
+	# scratch: --config, not DOCKER_CONFIG, which podman reads too.
+	docker_run="docker --config $en_work/docker -H unix://$en_sock run --rm --network none busybox true"
+	podman_run=$(en_podman run --rm --network none --ulimit "nofile=$files:$files" \
+		--ulimit "nproc=$procs:$procs" "$en_image" true)
+	if en_check box "$box_run"; then
+		en_names=box
+	else
+		echo "bench: chapter 12: box run failed" >&2
+		exit 1
+	fi
+	if ! command -v docker >/dev/null 2>&1; then
+		echo "  docker: no docker CLI (the client alone is needed), its rows are skipped"
+	elif en_check docker "$docker_run"; then
+		en_names="$en_names docker"
+	else
+		echo "  docker: its rows are skipped"
+	fi
+	if ! command -v podman >/dev/null 2>&1; then
+		echo "  podman: not installed (run: sudo make deps), its rows are skipped"
+	elif ! tar -C "$rootfs" -c . | sh -c "$(en_podman import -q - "$en_image")" \
+		>"$en_work/out" 2>&1; then
+		echo "  podman: import failed: $(tail -1 "$en_work/out"), its rows are skipped"
+	elif en_check podman "$podman_run"; then
+		en_names="$en_names podman"
+	else
+		echo "  podman: its rows are skipped"
+	fi
+
+	# One hyperfine run, each command named. box run --rm exits 1 now and
+	# then: it asks for the exit status (wait) only once the output has
+	# ended, and by then --rm may have removed the container (404); the
+	# work was done all the same. So failures are counted, not fatal,
+	# unless every run of a command failed.
+	set --
+	for name in $en_names; do
+		case $name in
+		box) set -- "$@" -n box "$box_run" ;;
+		docker) set -- "$@" -n docker "$docker_run" ;;
+		podman)
+			set -- "$@" -n podman "$podman_run"
+			[ -z "$crun_wrap" ] || set -- "$@" -n wrapper \
+				"unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; true'" ;;
+		esac
+	done
+	hyperfine --shell=none --style=none --ignore-failure --warmup 10 --runs 100 \
+		--export-csv "$csv" --export-json "$en_work/runs.json" "$@" >/dev/null 2>&1 ||
+		{ echo "bench: chapter 12: hyperfine failed" >&2; exit 1; }
+	for name in $en_names; do
+		failed=$(jq -r --arg name "$name" '.results[] | select(.command == $name) |
+			(.exit_codes // []) | "\(map(select(. != 0)) | length) \(length)"' \
+			"$en_work/runs.json")
+		case $failed in
+		0\ *) ;;
+		*) if [ "${failed% *}" = "${failed#* }" ]; then
+			echo "bench: chapter 12: $name: every run failed" >&2
+			exit 1
+		   fi
+		   echo "  $name: ${failed% *} of ${failed#* } runs exited non-zero (timed all the same)" ;;
+		esac
+	done
+
+	box_ms=$(median_ms box)
+	case " $en_names " in
+	*" podman "*)
+		podman_ms=$(median_ms podman)
+		[ -z "$crun_wrap" ] || podman_ms=$(awk -v p="$podman_ms" \
+			-v w="$(median_ms wrapper)" 'BEGIN { print p - w }')
+		ratio_row "run, box -> boxd vs podman" "$box_ms" "$podman_ms" ms
+		case " $en_names " in
+		*" docker "*) ratio_row "run, docker -> boxd vs podman" "$(median_ms docker)" "$podman_ms" ms ;;
+		esac ;;
+	esac
+	case " $en_names " in
+	*" docker "*) ratio_row "run, box vs docker, one boxd" "$box_ms" "$(median_ms docker)" ms ;;
+	*" podman "*) ;;
+	*) awk -v b="$box_ms" 'BEGIN { printf "%-32s %9.3f ms\n", "run, box -> boxd", b }' ;;
+	esac
+
+	clients="box $("$bin/box" -H "unix://$en_sock" version 2>/dev/null | awk '$1 == "Version:" { print $2; exit }')"
+	case " $en_names " in
+	*" docker "*) clients="$clients, docker $(docker --version | awk '{ sub(",", "", $3); print $3 }')" ;;
+	esac
+	echo "  clients: $clients"
+	echo "  a run: the client from start to exit, and the container's create,"
+	echo "  attach, start, wait and removal (boxd was started once, before)"
+	case " $en_names " in
+	*" podman "*)
+		echo "  podman: a storage root of its own, --ulimit nofile=$files:$files nproc=$procs:$procs"
+		if [ -n "$crun_wrap" ]; then
+			awk -v p="$(median_ms podman)" -v w="$(median_ms wrapper)" 'BEGIN {
+				printf "  podman ran as unshare -m sh -c '\''umount /sys/fs/cgroup/unified; podman ...'\''\n"
+				printf "  (its crun 1.8.1 refuses this hybrid cgroup layout): %.3f ms measured, minus\n", p
+				printf "  %.3f ms for that wrapper alone\n", w }'
+		fi ;;
+	esac
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "== chapter 12: skipped (needs root)"
+elif [ ! -d "$rootfs" ]; then
+	echo "== chapter 12: skipped (needs make rootfs)"
+elif ! command -v jq >/dev/null 2>&1; then
+	echo "== chapter 12: skipped (needs jq: run sudo make deps)"
+else
+	engine_section
 fi

@@ -1,12 +1,15 @@
 #!/bin/sh
 # shellcheck disable=SC2016 # the $$ shown is for the shell in a container
-# demo.sh BIN - run each chapter's programs once, with a line of narration.
+# demo.sh BIN [ROOTFS [CHAPTER...]] - run each chapter's programs once,
+# with a line of narration.
 #
 # `make demo` builds the solutions and calls this with their bin/. Each
 # chapter adds a section; the lessons in chapters/*/README.md explain what
-# you see.
+# you see. With CHAPTERs (12, 09 or 9-network), only those run, in the
+# order given:
+#	common/scripts/demo.sh build/solutions/bin build/rootfs/busybox 12
 set -eu
-bin=${1:?usage: demo.sh BIN}
+bin=${1:?usage: demo.sh BIN [ROOTFS [CHAPTER...]]}
 rootfs=${2:-build/rootfs/busybox}
 
 say() {
@@ -386,14 +389,205 @@ chapter_11_podman() {
 	image=""
 }
 
-chapter_01
-chapter_02
-chapter_03
-chapter_04
-chapter_05
-chapter_06
-chapter_07
-chapter_08
-chapter_09
-chapter_10
-chapter_11
+# Chapter 12's cleanup, on success, failure and Ctrl-C alike: boxd's
+# containers (rm -f, while boxd listens: the monitor unmounts and
+# unplugs), boxd (SIGTERM; its network namespace, with the bridge and the
+# table boxlab, goes with its last process), then what a monitor left if
+# boxd could not remove its container (the processes in its cgroup, the
+# monitor, which outlives boxd by design, its mounts), the boxlab/ cgroup
+# parents made here, and the scratch directory with the store.
+chapter_12_cleanup() {
+	if [ -n "$boxd_pid" ] && boxd_alive; then
+		for c in "$dir"/root/containers/*/; do
+			[ -d "$c" ] || continue
+			"$bin/box" rm -f "$(basename "$c")" >/dev/null 2>&1 || true
+		done
+		kill -TERM "$boxd_pid" 2>/dev/null || true
+		tries=0
+		while boxd_alive && [ $tries -lt 50 ]; do
+			tries=$((tries + 1))
+			sleep 0.1
+		done
+		kill -KILL "$boxd_pid" 2>/dev/null || true
+	fi
+	[ -z "$boxd_pid" ] || wait "$boxd_pid" 2>/dev/null || true
+	boxd_pid=""
+	ids=$({ ls "$dir/root/containers" 2>/dev/null
+		grep -o 'containers/[0-9a-f]\{64\}' "$dir/boxd.log" 2>/dev/null | cut -d/ -f2
+	} | cut -c1-12 | sort -u | tr '\n' ' ')
+	for cg in /sys/fs/cgroup/boxlab/boxd-* /sys/fs/cgroup/*/boxlab/boxd-*; do
+		case " $ids " in *" ${cg##*/boxd-} "*) ;; *) continue ;; esac
+		while read -r pid; do
+			kill -KILL "$pid" 2>/dev/null || true
+		done 2>/dev/null <"$cg/cgroup.procs" || true
+		tries=0
+		while [ -d "$cg" ] && ! rmdir "$cg" 2>/dev/null && [ $tries -lt 50 ]; do
+			tries=$((tries + 1))
+			sleep 0.1
+		done
+	done
+	for proc in /proc/[0-9]*; do
+		case $(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") in
+		"boxmon --root $dir/root "*) kill -KILL "${proc#/proc/}" 2>/dev/null || true ;;
+		esac
+	done
+	awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+		while read -r mnt; do
+			umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+		done
+	for cg in /sys/fs/cgroup/boxlab /sys/fs/cgroup/*/boxlab; do
+		case " $had_boxlab " in *" $cg "*) continue ;; esac
+		if [ -d "$cg" ]; then rmdir "$cg" 2>/dev/null || true; fi
+	done
+	rm -rf "$dir"
+	unset DOCKER_HOST BOX_HOST
+}
+
+# Whether boxd runs (a zombie, ours to reap, does not).
+boxd_alive() {
+	[ -r "/proc/$boxd_pid/stat" ] &&
+		[ "$(awk '{ print $3 }' "/proc/$boxd_pid/stat" 2>/dev/null)" != Z ]
+}
+
+# The file with the memory limit of process PID's cgroup: the v1 memory
+# controller's memory.limit_in_bytes, or cgroup2's memory.max.
+memory_limit_file() {
+	path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$1/cgroup")
+	if [ -n "$path" ]; then
+		mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/self/mounts)
+		echo "$mnt$path/memory.limit_in_bytes"
+	else
+		path=$(awk -F: '$1 == 0 { print $3 }' "/proc/$1/cgroup")
+		mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+		echo "${mnt%/}$path/memory.max"
+	fi
+}
+
+# show_l CMD...: show, with chapter 12's scratch directory written $L, as
+# the lesson writes it.
+show_l() {
+	printf '$ %s\n' "$*" | sed "s|$dir|\$L|g"
+	"$@"
+}
+
+chapter_12() {
+	say "== Chapter 12: the engine (chapters/12-engine/README.md)"
+	if [ "$(id -u)" -ne 0 ]; then
+		say "(this chapter needs root: sudo make demo)"
+		return
+	fi
+	if ! command -v docker >/dev/null 2>&1; then
+		say "(this chapter drives boxd with Docker's own client, and there is no docker CLI here: skipped)"
+		return
+	fi
+	dir=$(mktemp -d /var/tmp/boxlab-demo12-XXXXXX)
+	boxd_pid=""
+	had_boxlab=""
+	for cg in /sys/fs/cgroup/boxlab /sys/fs/cgroup/*/boxlab; do
+		[ ! -d "$cg" ] || had_boxlab="$had_boxlab $cg"
+	done
+	trap chapter_12_cleanup EXIT
+	trap 'chapter_12_cleanup; trap - EXIT; exit 130' INT TERM HUP
+	say "boxd, the lab's engine, keeps its images and containers in a directory of its own, L; chapter 08's busybox image goes in first:"
+	printf '$ L=%s\n' "$dir"
+	show_l "$bin/boximg" --root "$dir/root" import "$rootfs" busybox
+	# In a session of its own (Ctrl-C stops the demo, whose cleanup stops
+	# boxd) and a network namespace of its own, the demo's "host": the
+	# bridge and the rules of chapter 09 are made there, never on the
+	# real host's network.
+	say "boxd starts in a network namespace of its own (unshare -n), the demo's host: its bridge and rules stay there. It logs on stderr:"
+	: >"$dir/boxd.log"
+	printf '$ %s\n' "unshare -n $bin/boxd --root \$L/root --exec-root \$L/exec -H unix://\$L/boxd.sock 2>\$L/boxd.log &"
+	setsid unshare -n "$bin/boxd" --root "$dir/root" --exec-root "$dir/exec" \
+		-H "unix://$dir/boxd.sock" 2>>"$dir/boxd.log" &
+	boxd_pid=$!
+	tries=0
+	until grep -q 'boxd: API' "$dir/boxd.log"; do
+		tries=$((tries + 1))
+		if ! boxd_alive || [ $tries -gt 100 ]; then
+			echo "demo: boxd did not start: $(tail -1 "$dir/boxd.log")" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	nsenter -n -t "$boxd_pid" ip link set lo up
+	show_l cat "$dir/boxd.log"
+	say "The stock docker CLI (Docker's own client; no Docker engine here) and the lab's box are told where the daemon is:"
+	printf '$ %s\n' 'export DOCKER_HOST=unix://$L/boxd.sock BOX_HOST=unix://$L/boxd.sock'
+	DOCKER_HOST=unix://$dir/boxd.sock
+	BOX_HOST=$DOCKER_HOST
+	export DOCKER_HOST BOX_HOST
+	say "docker version: the Client half is what the CLI knows of itself, the Server half is boxd's answer to GET /version:"
+	show docker version
+	say "The overview's build. boxd's ping says Builder-Version: 1, so the CLI uses its classic builder (and warns that it is deprecated); RUN is a container on a fresh layer:"
+	mkdir "$dir/context"
+	printf 'FROM busybox\nRUN mkdir /data\n' >"$dir/context/Dockerfile"
+	(cd "$dir/context" && show cat Dockerfile && show docker build -t seed .)
+	say "inspect: LowerDir is busybox's layer, UpperDir the new one..."
+	if command -v jq >/dev/null 2>&1; then
+		printf '$ %s\n' "docker inspect --format '{{json .GraphDriver.Data}}' seed | jq ."
+		docker inspect --format '{{json .GraphDriver.Data}}' seed | jq .
+	else
+		show docker inspect --format '{{json .GraphDriver.Data}}' seed
+	fi
+	say "...and in it there is /data, and nothing else:"
+	show_l ls -l "$(docker inspect --format '{{.GraphDriver.Data.UpperDir}}' seed)"
+	say "docker run is four requests, as boxd's log shows: create, attach, wait, start; --rm removes the container once it has exited:"
+	show docker run --rm busybox echo hi
+	printf '$ %s\n' "grep '^boxd:' \$L/boxd.log | tail -4"
+	grep '^boxd:' "$dir/boxd.log" | tail -4
+	say "A web server in the background, its port 80 published on the host's port 8080, with at most 64 MiB of memory:"
+	printf '$ %s\n' "docker run -d --name web -p 8080:80 -m 64m busybox sh -c 'mkdir /www && echo hello from boxd > /www/index.html && exec httpd -f -p 80 -h /www'"
+	docker run -d --name web -p 8080:80 -m 64m busybox sh -c 'mkdir /www && echo hello from boxd > /www/index.html && exec httpd -f -p 80 -h /www'
+	show docker ps
+	# httpd listens a moment after run -d returns.
+	tries=0
+	until nsenter -n -t "$boxd_pid" busybox wget -qO /dev/null http://127.0.0.1:8080/ 2>/dev/null ||
+		[ $tries -gt 50 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+	say "A client on the host (in boxd's network namespace: $boxd_pid is boxd's PID) asks the published port:"
+	show nsenter -n -t "$boxd_pid" busybox wget -qO- http://127.0.0.1:8080/
+	say "-m 64m is chapter 05's memory limit, on the container's cgroup. Which cgroup, the /proc entry of its PID 1 says..."
+	pid=$(docker inspect -f '{{.State.Pid}}' web)
+	printf '$ %s\n' "cat /proc/\$(docker inspect -f '{{.State.Pid}}' web)/cgroup"
+	cat "/proc/$pid/cgroup"
+	say "...and the limit is there, 64 MiB in bytes:"
+	show cat "$(memory_limit_file "$pid")"
+	say "rm -f stops and removes it; its monitor unplugs it from the bridge:"
+	show docker rm -f web
+	# nested: added later
+	say "The lab's own client, box (C, libcurl), speaks the same API to the same daemon:"
+	show "$bin/box" run --name hello busybox echo hello from box
+	show "$bin/box" ps -a
+	show "$bin/box" version
+	chapter_12_cleanup
+	trap - EXIT INT TERM HUP
+}
+
+if [ $# -gt 2 ]; then
+	shift 2
+	for chapter in "$@"; do
+		number=${chapter%%-*}
+		case $number in [1-9]) number=0$number ;; esac
+		if ! command -v "chapter_$number" >/dev/null 2>&1; then
+			echo "demo: no chapter $chapter (chapters: 01 to 12)" >&2
+			exit 2
+		fi
+		"chapter_$number"
+	done
+else
+	chapter_01
+	chapter_02
+	chapter_03
+	chapter_04
+	chapter_05
+	chapter_06
+	chapter_07
+	chapter_08
+	chapter_09
+	chapter_10
+	chapter_11
+	chapter_12
+fi
