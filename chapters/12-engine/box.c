@@ -610,14 +610,14 @@ static int cmd_ps(int argc, char **argv)
 	       *c;
 	size_t i;
 
-	printf("%-14s %-12s %-24s %-28s %s\n", "CONTAINER ID", "IMAGE",
+	printf("%-14s %-12s %-24s %-34s %s\n", "CONTAINER ID", "IMAGE",
 	       "COMMAND", "STATUS", "NAMES");
 	json_array_foreach(list, i, c)
 	{
 		const char *name = json_string_value(
 		        json_array_get(json_object_get(c, "Names"), 0));
 
-		printf("%-14.12s %-12s %-24.24s %-28s %s\n", str(c, "Id"),
+		printf("%-14.12s %-12s %-24.24s %-34s %s\n", str(c, "Id"),
 		       str(c, "Image"), str(c, "Command"), str(c, "Status"),
 		       name ? name + (name[0] == '/') : "");
 	}

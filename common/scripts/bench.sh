@@ -458,6 +458,34 @@ engine_cleanup() {
 	en_work=""
 }
 
+# 500 box run --rm against the same boxd, ten clients at once, then
+# nothing of theirs may be left: a record, a mount, a cgroup, a process.
+en_leak_check() {
+	started=$(date +%s)
+	for c in 0 1 2 3 4 5 6 7 8 9; do
+		(i=0; while [ $i -lt 50 ]; do
+			$box_run >/dev/null 2>&1 || echo "box run failed" >>"$en_work/leak.err"
+			i=$((i + 1))
+		done) &
+	done
+	wait
+	left=""
+	[ ! -s "$en_work/leak.err" ] || left="$left $(wc -l <"$en_work/leak.err") failed runs;"
+	n=$(find "$en_work/root/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	[ "$n" -eq 0 ] || left="$left $n container records;"
+	n=$(grep -c " $en_work/" /proc/self/mountinfo || true)
+	[ "$n" -eq 0 ] || left="$left $n mounts;"
+	n=$(find /sys/fs/cgroup -maxdepth 3 -name 'boxd-*' 2>/dev/null | wc -l)
+	[ "$n" -eq 0 ] || left="$left $n cgroups;"
+	n=$(pgrep -c -f "boxmon --root $en_work/" || true)
+	[ "$n" -eq 0 ] || left="$left $n monitors;"
+	if [ -n "$left" ]; then
+		echo "bench: chapter 12: 500 runs left:$left" >&2
+		exit 1
+	fi
+	echo "  then 500 box run --rm, ten clients at once, in $(($(date +%s) - started)) s: nothing left (records, mounts, cgroups, monitors)"
+}
+
 engine_section() {
 	en_work=$(mktemp -d /var/tmp/boxlab-bench12-XXXXXX)
 	en_sock=$en_work/boxd.sock
@@ -596,6 +624,7 @@ engine_section() {
 				printf "  %.3f ms for that wrapper alone\n", w }'
 		fi ;;
 	esac
+	en_leak_check
 }
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -557,7 +557,13 @@ chapter_12() {
 	show cat "$(memory_limit_file "$pid")"
 	say "rm -f stops and removes it; its monitor unplugs it from the bridge:"
 	show docker rm -f web
-	# nested: added later
+	say "The overview's last sentence: a container that runs boxd and box can start a container of its own. The outer one is privileged (every capability, /sys and the cgroups writable), its store on a tmpfs (overlayfs will not stack an upper layer on overlayfs), the host's /usr bound in for the programs' libraries:"
+	printf '$ %s\n' "docker run --rm --privileged --network none --tmpfs /var/lib/boxlab --tmpfs /run/boxlab -v /usr:/usr:ro -v /usr/lib:/lib:ro -v /usr/lib64:/lib64:ro -v $bin:/opt/boxlab:ro -v $rootfs:/images/busybox:ro busybox sh -c '/opt/boxlab/boximg import /images/busybox busybox >/dev/null && { /opt/boxlab/boxd 2>/dev/null & } && while [ ! -S /run/boxlab/boxd.sock ]; do sleep 0.05; done && /opt/boxlab/box run --rm --network none busybox sh -c \"echo hello from a container in a container; hostname\"'"
+	docker run --rm --privileged --network none --tmpfs /var/lib/boxlab \
+		--tmpfs /run/boxlab -v /usr:/usr:ro -v /usr/lib:/lib:ro \
+		-v /usr/lib64:/lib64:ro -v "$(cd "$bin" && pwd -P):/opt/boxlab:ro" \
+		-v "$(cd "$rootfs" && pwd -P):/images/busybox:ro" busybox sh -c \
+		'/opt/boxlab/boximg import /images/busybox busybox >/dev/null && { /opt/boxlab/boxd 2>/dev/null & } && while [ ! -S /run/boxlab/boxd.sock ]; do sleep 0.05; done && /opt/boxlab/box run --rm --network none busybox sh -c "echo hello from a container in a container; hostname"'
 	say "The lab's own client, box (C, libcurl), speaks the same API to the same daemon:"
 	show "$bin/box" run --name hello busybox echo hello from box
 	show "$bin/box" ps -a
