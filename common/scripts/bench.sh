@@ -462,6 +462,7 @@ engine_cleanup() {
 # nothing of theirs may be left: a record, a mount, a cgroup, a process.
 en_leak_check() {
 	started=$(date +%s)
+	find /sys/fs/cgroup -maxdepth 3 -name 'boxd-*' 2>/dev/null | sort >"$en_work/cgroups.before"
 	for c in 0 1 2 3 4 5 6 7 8 9; do
 		(i=0; while [ $i -lt 50 ]; do
 			$box_run >/dev/null 2>&1 || echo "box run failed" >>"$en_work/leak.err"
@@ -475,7 +476,9 @@ en_leak_check() {
 	[ "$n" -eq 0 ] || left="$left $n container records;"
 	n=$(grep -c " $en_work/" /proc/self/mountinfo || true)
 	[ "$n" -eq 0 ] || left="$left $n mounts;"
-	n=$(find /sys/fs/cgroup -maxdepth 3 -name 'boxd-*' 2>/dev/null | wc -l)
+	# (Another boxd's, made before, are not ours.)
+	n=$(find /sys/fs/cgroup -maxdepth 3 -name 'boxd-*' 2>/dev/null | sort |
+		comm -13 "$en_work/cgroups.before" - | wc -l)
 	[ "$n" -eq 0 ] || left="$left $n cgroups;"
 	n=$(pgrep -c -f "boxmon --root $en_work/" || true)
 	[ "$n" -eq 0 ] || left="$left $n monitors;"
