@@ -463,13 +463,16 @@ engine_cleanup() {
 en_leak_check() {
 	started=$(date +%s)
 	find /sys/fs/cgroup -maxdepth 3 -name 'boxd-*' 2>/dev/null | sort >"$en_work/cgroups.before"
+	clients=""
 	for c in 0 1 2 3 4 5 6 7 8 9; do
 		(i=0; while [ $i -lt 50 ]; do
 			$box_run >/dev/null 2>&1 || echo "box run failed" >>"$en_work/leak.err"
 			i=$((i + 1))
 		done) &
+		clients="$clients $!"
 	done
-	wait
+	# shellcheck disable=SC2086 # (boxd is a child too: not waited for)
+	wait $clients
 	left=""
 	[ ! -s "$en_work/leak.err" ] || left="$left $(wc -l <"$en_work/leak.err") failed runs;"
 	n=$(find "$en_work/root/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
