@@ -1023,7 +1023,8 @@ int main(int argc, char **argv)
 	}
 	if (optind == argc)
 		die_usage("no command");
-	curl_global_init(CURL_GLOBAL_NOTHING); /* a unix socket: no TLS to set up */
+	curl_global_init(
+	        CURL_GLOBAL_NOTHING); /* a unix socket: no TLS to set up */
 	if (!strcmp(argv[optind], "version"))
 		return cmd_version();
 	if (!strcmp(argv[optind], "info"))

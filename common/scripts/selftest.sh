@@ -87,26 +87,26 @@ vm_solutions_full() {
 		build/tools/grade --expect full-or-skipped "build/vm/$1-solutions-grade.json"
 }
 
-# Both guests side by side, one CPU each: the tests in a guest run one
-# at a time. They start in the background once the lab is built and run
-# alongside the host's steps (nothing of theirs touches the host), and
-# vm_both_wait collects them. The v2 guest runs every kernel chapter (on
-# an older kernel than the host's, too); the v1 guest only those whose
-# code touches cgroups, the rest being the same under either layout.
-# (An emulated guest costs a whole CPU: the host's steps are slower
-# while they run.)
+# The guests, one after the other on one CPU, in the background from the
+# moment the lab is built, alongside the host's steps (nothing of theirs
+# touches the host); vm_both_wait collects them. An emulated guest keeps
+# its CPU busy the whole time: two at once would leave the host's steps a
+# third of the machine, one leaves them a CPU of their own, and both
+# guests still end before the host's steps. The v2 guest runs every
+# kernel chapter (on an older kernel than the host's, too); the v1 guest
+# only those whose code touches cgroups, the rest being the same under
+# either layout.
 vm_both_start() {
 	command -v qemu-system-x86_64 >/dev/null 2>&1 || return 0
 	(VM_CPUS=1 vm_solutions_full v2 >"$log/guest-v2.out" 2>&1
-	 echo $? >"$log/guest-v2.status") &
-	v2=$!
-	(VM_CPUS=1 vm_solutions_full v1 cgroups >"$log/guest-v1.out" 2>&1
+	 echo $? >"$log/guest-v2.status"
+	 VM_CPUS=1 vm_solutions_full v1 cgroups >"$log/guest-v1.out" 2>&1
 	 echo $? >"$log/guest-v1.status") &
-	v1=$!
+	guests=$!
 }
 
 vm_both_wait() {
-	wait "$v2" "$v1"
+	wait "$guests"
 	cat "$log/guest-v2.out" "$log/guest-v1.out"
 	[ "$(cat "$log/guest-v2.status")" -eq 0 ] &&
 		[ "$(cat "$log/guest-v1.status")" -eq 0 ]
