@@ -43,7 +43,7 @@ static const char *socket_path = "/run/boxlab/boxd.sock";
 static noreturn void usage(int status)
 {
 	printf("usage: box [-H unix://PATH] COMMAND [ARG...]\n"
-	       "The lab's client for boxd (default socket %s).\n"
+	       "The lab's client for boxd (default socket %s, or $BOX_HOST).\n"
 	       "  version   the client's and the daemon's versions\n"
 	       "  info      the daemon and its machine\n"
 	       "  images    the images in the daemon's store\n"
@@ -171,7 +171,10 @@ static int cmd_version(void)
 	       " OS/Arch:           linux/%s\n\n",
 	       BOX_VERSION, API_VERSION,
 	       curl_version_info(CURLVERSION_NOW)->version, JANSSON_VERSION,
-	       u.machine);
+	       /* Go's names, which the server's side uses too */
+	       !strcmp(u.machine, "x86_64")    ? "amd64"
+	       : !strcmp(u.machine, "aarch64") ? "arm64"
+	                                       : u.machine);
 	server = call("GET", "/version");
 	printf("Server: %s\n"
 	       " Engine:\n"

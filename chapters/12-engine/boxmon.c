@@ -496,7 +496,7 @@ static void mount_layers(const struct store *store, const char *id,
  * container; with HostConfig.AutoRemove (docker run --rm), the
  * container's layers and record go. */
 static void finish(const struct store *store, const char *exec_root,
-                   const char *id, int code)
+                   const char *id, int code, bool auto_remove)
 {
 	char path[PATH_MAX * 2], text[16];
 	json_t *record;
@@ -508,7 +508,8 @@ static void finish(const struct store *store, const char *exec_root,
 	file_replace_volatile(AT_FDCWD, path, text, strlen(text), 0600);
 	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
 	record = json_load_file(path, 0, NULL);
-	if (json_is_true(json_object_get(json_object_get(record, "HostConfig"),
+	if (auto_remove &&
+	    json_is_true(json_object_get(json_object_get(record, "HostConfig"),
 	                                 "AutoRemove"))) {
 		store_container_remove(store, id);
 		file_remove_tree(AT_FDCWD, dir);
@@ -639,9 +640,13 @@ int main(int argc, char **argv)
 		network_down(state.pid);
 		runtime_delete(&rt, id, true);
 		umount2(merged, MNT_DETACH);
+		unlink(attach_path);
 		now_rfc3339(finished, sizeof(finished));
 		save_state("exited", 0, 127, started, finished,
 		           error.text[0] ? error.text : strerror(-ret));
+		/* The exit code for a wait; with --rm, boxd removes the
+		 * container once it has told start's caller why. */
+		finish(&store, exec_root, id, 127, false);
 		return EXIT_FAILURE;
 	}
 	save_state("running", state.pid, 0, started, "0001-01-01T00:00:00Z",
@@ -729,7 +734,7 @@ int main(int argc, char **argv)
 	                             : 128 + WTERMSIG(status),
 	           started, finished, "");
 	finish(&store, exec_root, id,
-	       WIFEXITED(status) ? WEXITSTATUS(status)
-	                         : 128 + WTERMSIG(status));
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       true);
 	return EXIT_SUCCESS;
 }

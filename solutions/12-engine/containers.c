@@ -847,6 +847,38 @@ static int spawn_monitor(const char *id, int attachers)
 	return 0;
 }
 
+static void monitor_gone(const char *id, int ms);
+static void delete_from_runtime(const char *id);
+
+/* A container run with --rm (HostConfig.AutoRemove) whose start failed:
+ * it goes too, as with Docker, once start's caller has been told why;
+ * a wait for its removal then answers, with the exit code the monitor
+ * left (127), or 127 if it left none. */
+static void remove_if_auto(const char *id)
+{
+	json_t *record = read_json(id, "config.v2.json");
+	char dir[PATH_MAX], exits[PATH_MAX * 2];
+
+	if (!json_is_true(json_object_get(json_object_get(record, "HostConfig"),
+	                                  "AutoRemove"))) {
+		json_decref(record);
+		return;
+	}
+	json_decref(record);
+	snprintf(exits, sizeof(exits), "%s/exits", engine.exec_root);
+	file_mkdirs(AT_FDCWD, exits, 0700);
+	snprintf(exits, sizeof(exits), "%s/exits/%s", engine.exec_root, id);
+	if (access(exits, F_OK) < 0)
+		file_replace_volatile(AT_FDCWD, exits, "127", 3, 0600);
+	monitor_gone(id, 2000);
+	delete_from_runtime(id);
+	pthread_mutex_lock(&engine.lock);
+	store_container_remove(&engine.store, id);
+	container_dir(id, dir, sizeof(dir));
+	file_remove_tree(AT_FDCWD, dir);
+	pthread_mutex_unlock(&engine.lock);
+}
+
 static struct reply handle_start(struct request *req)
 {
 	long long deadline;
@@ -887,8 +919,10 @@ static struct reply handle_start(struct request *req)
 			        json_object_get(state, "Error"));
 			struct reply r = { .status = 204, .body = strdup("") };
 
-			if (error && *error)
+			if (error && *error) {
 				r = engine_error(500, "%s", error);
+				remove_if_auto(id);
+			}
 			json_decref(state);
 			changes_close(changes);
 			return r;

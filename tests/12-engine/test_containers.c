@@ -171,6 +171,15 @@ START_TEST(docker_create_start_wait_and_errors)
 	DOCKER(&d, &r, "run", "--rm", "nosuchimage", "true");
 	test_assert_exit(&r, 125);
 	test_run_free(&r);
+	/* A --rm container whose start fails: the error, and it is gone
+	 * (a wait for its removal answers). */
+	DOCKER(&d, &r, "run", "--rm", "--network", "none", "--workdir",
+	       "/nonexistent/x", "--user", "12345", "busybox", "true");
+	test_assert_exit(&r, 125);
+	ck_assert_msg(strstr(r.err, "Error response from daemon"), "%s", r.err);
+	test_run_free(&r);
+	DOCKER_OUT(&d, 0, out, "ps", "-aq");
+	ck_assert_str_eq(out, "");
 	boxd_test_stop(&d);
 }
 END_TEST
