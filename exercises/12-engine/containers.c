@@ -920,6 +920,7 @@ static struct reply handle_start(struct request *req)
 			struct reply r = { .status = 204, .body = strdup("") };
 
 			if (error && *error) {
+				free(r.body);
 				r = engine_error(500, "%s", error);
 				remove_if_auto(id);
 			}
