@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include "die.h"
+#include "file.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -65,22 +66,11 @@ void cmd_forward_signals(const pid_t *target)
 char **cmd_with_miniinit(char *const command[])
 {
 	static char path[PATH_MAX];
-	const size_t room = sizeof(path) - sizeof("miniinit");
-	ssize_t len = readlink("/proc/self/exe", path, room);
-	char **argv, *slash;
-	int count = 0;
+	int count = 0, err = file_beside_self("miniinit", path, sizeof(path));
+	char **argv;
 
-	if (len < 0)
-		die_errno(errno, "readlink /proc/self/exe");
-	/* readlink(2) truncates silently: a result that fills the buffer
-	 * may have been cut short. */
-	if ((size_t)len == room)
-		die_errno(ENAMETOOLONG, "readlink /proc/self/exe");
-	path[len] = '\0';
-	slash = strrchr(path, '/');
-	if (!slash)
-		die("readlink /proc/self/exe: %s: not an absolute path", path);
-	strcpy(slash + 1, "miniinit");
+	if (err < 0)
+		die_errno(err, "readlink /proc/self/exe");
 	while (command[count])
 		count++;
 	argv = calloc(count + 3, sizeof(char *));

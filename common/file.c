@@ -252,3 +252,24 @@ int file_write_string(int dirfd, const char *path, const char *text)
 {
 	return file_write_all(dirfd, path, text, strlen(text));
 }
+
+int file_beside_self(const char *name, char *buf, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", buf, size);
+	char *slash;
+
+	if (len < 0)
+		return -errno;
+	/* readlink(2) truncates silently: a result that fills the buffer
+	 * may have been cut short. */
+	if ((size_t)len == size)
+		return -ENAMETOOLONG;
+	buf[len] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	if ((size_t)(slash + 1 - buf) + strlen(name) + 1 > size)
+		return -ENAMETOOLONG;
+	strcpy(slash + 1, name);
+	return 0;
+}

@@ -76,4 +76,11 @@ int file_replace(int dirfd, const char *path, const void *data, size_t len,
 int file_replace_volatile(int dirfd, const char *path, const void *data,
                           size_t len, mode_t mode);
 
+/* The path of program NAME in the directory of this process's own
+ * program (/proc/self/exe): how the lab's programs find each other
+ * (miniinit beside isolate, boxmon and boxrun beside boxd), wherever the
+ * build put them. Into BUF (SIZE bytes). Returns 0, -ENAMETOOLONG, or
+ * -errno. */
+int file_beside_self(const char *name, char *buf, size_t size);
+
 #endif

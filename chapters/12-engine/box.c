@@ -254,6 +254,21 @@ static void to_stream(int stream, const char *bytes, size_t n, void *cls)
 	fflush(stream == API_STDERR ? stderr : stdout);
 }
 
+/* A connection of its own to the daemon's socket, for a request written
+ * by hand (libcurl's easy interface waits for each answer); dies if the
+ * daemon is not there. */
+static int connect_daemon(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		die_errno(errno, "connect to unix://%s", socket_path);
+	return fd;
+}
+
 /* POST /containers/ID/wait?condition=CONDITION on a connection of its
  * own, sent now and answered later, as the docker CLI does before start:
  * a container run with --rm is gone by the time its output has ended,
@@ -261,14 +276,10 @@ static void to_stream(int stream, const char *bytes, size_t n, void *cls)
  * for wait_collect(). */
 static int wait_early(const char *id, const char *condition)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char req[512];
 	int fd;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		die_errno(errno, "connect to unix://%s", socket_path);
+	fd = connect_daemon();
 	snprintf(req, sizeof(req),
 	         "POST /v%s/containers/%s/wait?condition=%s HTTP/1.1\r\n"
 	         "Host: boxd\r\nUser-Agent: box/%s\r\nConnection: close\r\n"
@@ -313,15 +324,11 @@ static int wait_collect(int fd, const char *id)
 static int upgrade(const char *path, const char *body, const char *what,
                    char *extra, size_t size, size_t *extra_len)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	size_t got = 0, len = body ? strlen(body) : 0;
 	char req[1024], *end = NULL;
 	int fd;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		die_errno(errno, "connect to unix://%s", socket_path);
+	fd = connect_daemon();
 	snprintf(req, sizeof(req),
 	         "POST /v%s%s HTTP/1.1\r\nHost: boxd\r\nUser-Agent: box/%s\r\n"
 	         "Connection: Upgrade\r\nUpgrade: tcp\r\n%s"

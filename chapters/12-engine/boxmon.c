@@ -154,22 +154,6 @@ static pid_t proxies[32];
 static int n_proxies;
 static bool plugged; /* boxnet attach succeeded */
 
-/* The path of program NAME in this program's directory (static). */
-static const char *beside_self(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	self[n > 0 ? n : 0] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/%s", self, name);
-	return path;
-}
-
 /* Run boxnet ARGS... (NULL-terminated); its first line of output into
  * LINE (SIZE bytes, may be NULL). Returns its exit status, or -1. */
 static int boxnet(char *line, size_t size, ...)
@@ -566,7 +550,9 @@ int main(int argc, char **argv)
 	host = json_object_get(record, "HostConfig");
 	/* boxnet sits beside this program, and keeps its state where boxd
 	 * keeps the runtime's. */
-	snprintf(boxnet_path, sizeof(boxnet_path), "%s", beside_self("boxnet"));
+	ret = file_beside_self("boxnet", boxnet_path, sizeof(boxnet_path));
+	if (ret < 0)
+		give_up("find boxnet beside boxmon", ret);
 	snprintf(boxnet_state, sizeof(boxnet_state), "%s", exec_root);
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	if (file_read_all(AT_FDCWD, path, &text, NULL) < 0)

@@ -6,8 +6,11 @@
  *	config.json	the OCI bundle's config, made from it
  *	state.json	created, running, exited (the monitor writes it)
  *	ID-json.log	its output, Docker's json-file format
- *	attach.sock	the monitor's socket, while it runs
- * and its layers in chapter 08's store, under the same name.
+ *	monitor.log	what its monitor has to say
+ *	paused		there while boxd has it paused
+ * its layers in chapter 08's store, under the same name, and in EXEC
+ * (--exec-root): attach/ID12.sock, the monitor's socket while it runs;
+ * exits/ID, its exit code; boxrun/, the runtime's state; net/, boxnet's.
  */
 #include "engine.h"
 
@@ -802,15 +805,8 @@ static int pending_count(const char *id)
 /* boxmon, beside boxd. */
 static void monitor_path(char *buf, size_t size)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	self[n > 0 ? n : 0] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(buf, size, "%s/boxmon", self);
+	if (file_beside_self("boxmon", buf, size) < 0)
+		snprintf(buf, size, "boxmon");
 }
 
 /* Start boxmon for ID in a session of its own, its child's child: it
@@ -1825,20 +1821,17 @@ static struct reply handle_exec_create(struct request *req)
 static pid_t spawn_exec(struct exec_inst *e, int in, int out, int err,
                         const char *console)
 {
-	char rtroot[PATH_MAX], boxrun[PATH_MAX + 8], *argv[96], *p;
+	char rtroot[PATH_MAX], boxrun[PATH_MAX + 8], *argv[96];
 	char envs[32][1024];
 	json_t *oci = read_json(e->container, "config.json"), *v;
 	const char *cwd =
 	        json_string_value(json_object_get(e->config, "WorkingDir"));
 	size_t n = 0, i, k = 0;
-	ssize_t len;
 	pid_t pid;
 
 	snprintf(rtroot, sizeof(rtroot), "%s/boxrun", engine.exec_root);
-	len = readlink("/proc/self/exe", boxrun, sizeof(boxrun) - 8);
-	boxrun[len > 0 ? len : 0] = '\0';
-	p = strrchr(boxrun, '/');
-	strcpy(p ? p + 1 : boxrun, "boxrun");
+	if (file_beside_self("boxrun", boxrun, sizeof(boxrun)) < 0)
+		snprintf(boxrun, sizeof(boxrun), "boxrun");
 	argv[n++] = boxrun;
 	argv[n++] = "--root";
 	argv[n++] = rtroot;
