@@ -85,6 +85,13 @@ struct route {
 	struct reply (*handle)(struct request *req);
 };
 
+/* How many containers the store has, and how many of them are running,
+ * paused and stopped (created or exited), for /info. */
+struct container_counts {
+	int total, running, paused, stopped;
+};
+void containers_count(struct container_counts *ret);
+
 /* The modules' tables. */
 extern const struct route system_routes[];
 extern const struct route image_routes[];

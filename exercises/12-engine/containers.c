@@ -2186,6 +2186,29 @@ static struct reply handle_resize(struct request *req)
 	return (struct reply){ .status = 200, .body = strdup("") };
 }
 
+void containers_count(struct container_counts *ret)
+{
+	struct roster r;
+	size_t i;
+
+	memset(ret, 0, sizeof(*ret));
+	roster_load(&r);
+	for (i = 0; i < r.n; i++) {
+		json_t *state = read_json(r.ids[i], "state.json");
+		const char *status = status_of(state);
+
+		ret->total++;
+		if (!strcmp(status, "running"))
+			ret->running++;
+		else if (!strcmp(status, "paused"))
+			ret->paused++;
+		else
+			ret->stopped++;
+		json_decref(state);
+	}
+	roster_free(&r);
+}
+
 /* --- pause, unpause, restart, top, prune ---------------------------------- */
 
 /* pause and unpause: chapter 05's freezer, through the runtime. */
@@ -2202,10 +2225,17 @@ static struct reply pause_or_unpause(struct request *req, bool frozen)
 	state = read_json(id, "state.json");
 	code = status_next(status_of(state), frozen ? "pause" : "unpause", 0,
 	                   &next);
+	if (code == 409) { /* in Docker's words */
+		struct reply r = engine_error(
+		        409, "Container %s is %s", id,
+		        !frozen                               ? "not paused"
+		        : !strcmp(status_of(state), "paused") ? "already paused"
+		                                              : "not running");
+
+		json_decref(state);
+		return r;
+	}
 	json_decref(state);
-	if (code == 409)
-		return engine_error(409, "Container %s is not %s", id,
-		                    frozen ? "running" : "paused");
 	if (code != 204)
 		return engine_error(code, "%s: cannot %s it", req->args[0],
 		                    frozen ? "pause" : "unpause");

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -106,36 +108,58 @@ static int count_tag(const char *ref, const struct digest *id, void *data)
 	return 0;
 }
 
+/* What the store's directory is on, in Docker's words (its
+ * "Backing Filesystem"), from statfs(2)'s magic number. */
+static const char *backing_filesystem(const char *dir)
+{
+	struct statfs fs;
+
+	if (statfs(dir, &fs) < 0)
+		return "unknown";
+	switch (fs.f_type) {
+	case EXT4_SUPER_MAGIC: return "extfs"; /* ext2, ext3 and ext4 */
+	case XFS_SUPER_MAGIC: return "xfs";
+	case BTRFS_SUPER_MAGIC: return "btrfs";
+	case TMPFS_MAGIC: return "tmpfs";
+	case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
+	default: return "unknown";
+	}
+}
+
 /* GET /info: the daemon and its machine, for `docker info`. */
 static struct reply handle_info(struct request *req)
 {
+	struct container_counts c;
 	struct utsname u;
 	char host[256] = "";
 	int images = 0;
 
 	(void)req;
 	uname(&u);
+	containers_count(&c);
 	gethostname(host, sizeof(host) - 1);
 	store_each_tag(&engine.store, count_tag, &images);
 	return engine_json(
-	        200, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s, s:s,"
-	                       " s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:b,"
-	                       " s:s, s:s, s:[[ss]], s:{}, s:[]}",
-	                       "ID", "boxlab", "Containers", 0,
-	                       "ContainersRunning", 0, "ContainersPaused", 0,
-	                       "ContainersStopped", 0, "Images", images,
-	                       "Driver", "overlay2", "DockerRootDir",
-	                       engine.root, "KernelVersion", u.release,
-	                       "OperatingSystem", "boxlab", "OSType", "linux",
-	                       "Architecture", u.machine, "Name", host, "NCPU",
-	                       (int)sysconf(_SC_NPROCESSORS_ONLN), "MemTotal",
-	                       (json_int_t)sysconf(_SC_PHYS_PAGES) *
-	                               (json_int_t)sysconf(_SC_PAGESIZE),
-	                       "ServerVersion", BOXD_VERSION, "CgroupDriver",
-	                       "cgroupfs", "Debug", engine.debug,
-	                       "LoggingDriver", "json-file", "DefaultRuntime",
-	                       "boxrun", "DriverStatus", "Backing Filesystem",
-	                       "overlay", "Runtimes", "Warnings"));
+	        200,
+	        json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s, s:s,"
+	                  " s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:b,"
+	                  " s:s, s:s, s:[[ss]], s:{}, s:[]}",
+	                  "ID", "boxlab", "Containers", c.total,
+	                  "ContainersRunning", c.running, "ContainersPaused",
+	                  c.paused, "ContainersStopped", c.stopped, "Images",
+	                  images, "Driver", "overlay2", "DockerRootDir",
+	                  engine.root, "KernelVersion", u.release,
+	                  "OperatingSystem", "boxlab", "OSType", "linux",
+	                  "Architecture", u.machine, "Name", host, "NCPU",
+	                  (int)sysconf(_SC_NPROCESSORS_ONLN), "MemTotal",
+	                  (json_int_t)sysconf(_SC_PHYS_PAGES) *
+	                          (json_int_t)sysconf(_SC_PAGESIZE),
+	                  "ServerVersion", BOXD_VERSION, "CgroupDriver",
+	                  "cgroupfs", "Debug", engine.debug, "LoggingDriver",
+	                  "json-file", "DefaultRuntime", "boxrun",
+	                  "DriverStatus", "Backing Filesystem",
+	                  backing_filesystem(engine.root), "Runtimes",
+	                  "Warnings"));
 }
 
 const struct route system_routes[] = {

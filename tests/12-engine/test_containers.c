@@ -522,7 +522,7 @@ START_TEST(docker_pause_top_restart_follow_prune)
 	ck_assert_msg(strstr(out, "(Paused)"), "ps after pause: \"%s\"", out);
 	DOCKER(&d, &r, "pause", "tick");
 	test_assert_exit(&r, 1);
-	ck_assert_msg(strstr(r.err, "is not running"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "is already paused"), "%s", r.err);
 	test_run_free(&r);
 	DOCKER_OUT(&d, 0, out, "unpause", "tick");
 	DOCKER_OUT(&d, 0, out, "top", "tick");
