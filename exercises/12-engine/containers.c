@@ -939,6 +939,7 @@ struct waiter {
 	bool removed; /* condition=removed */
 	bool done;
 	int changes; /* changes_open() */
+	int monitor; /* a pidfd of its monitor, once seen, or -1 */
 };
 
 static void waiter_free(void *data)
@@ -946,6 +947,8 @@ static void waiter_free(void *data)
 	struct waiter *w = data;
 
 	changes_close(w->changes);
+	if (w->monitor >= 0)
+		close(w->monitor);
 	free(w);
 }
 
@@ -961,8 +964,19 @@ static ssize_t wait_chunk(void *data, char *buf, size_t max)
 		const char *status = status_of(state);
 		int code = (int)json_integer_value(
 		        json_object_get(state, "ExitCode"));
+		pid_t monitor = (pid_t)json_integer_value(
+		        json_object_get(state, "Monitor"));
 
+		if (w->monitor < 0 && monitor > 0)
+			w->monitor = (int)syscall(SYS_pidfd_open, monitor, 0);
 		if (!state && w->removed) { /* removed: its code was kept */
+			struct pollfd p = { .fd = w->monitor,
+				            .events = POLLIN };
+
+			/* The monitor removed it, and ends a moment later:
+			 * whoever waited finds nothing of it left. */
+			if (w->monitor >= 0)
+				poll(&p, 1, 2000);
 			char text[16] = "0";
 
 			file_read_buf(AT_FDCWD, w->exit_file, text,
@@ -994,6 +1008,7 @@ static struct reply handle_wait(struct request *req)
 	}
 	w->removed = condition && !strcmp(condition, "removed");
 	w->changes = changes_open(w->id);
+	w->monitor = -1;
 	snprintf(w->exit_file, sizeof(w->exit_file), "%s/exits/%s",
 	         engine.exec_root, w->id);
 	return (struct reply){ .status = 200,

@@ -191,6 +191,7 @@ static void corrupt_largest_blob(const char *layout, char *ret_hex, size_t size)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	off_t largest = -1;
+	unsigned char byte;
 
 	ck_assert_uint_lt(strlen(layout), PATH_MAX - 16);
 	struct dirent *e;
@@ -211,9 +212,13 @@ static void corrupt_largest_blob(const char *layout, char *ret_hex, size_t size)
 		}
 	closedir(d);
 	snprintf(path, sizeof(path), "%s/%s", dir, ret_hex);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* One byte in its middle, flipped: never the byte it was (writing
+	 * an "x" there did nothing when the byte was an "x" already). */
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(pwrite(fd, "x", 1, largest / 2), 1);
+	ck_assert_int_eq(pread(fd, &byte, 1, largest / 2), 1);
+	byte = (unsigned char)~byte;
+	ck_assert_int_eq(pwrite(fd, &byte, 1, largest / 2), 1);
 	close(fd);
 }
 
