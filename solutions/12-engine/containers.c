@@ -843,8 +843,7 @@ static int spawn_monitor(const char *id, int attachers)
 	return 0;
 }
 
-static void monitor_gone(const char *id, int ms);
-static void delete_from_runtime(const char *id);
+static int forget(const char *id);
 
 /* A container run with --rm (HostConfig.AutoRemove) whose start failed:
  * it goes too, as with Docker, once start's caller has been told why;
@@ -853,7 +852,7 @@ static void delete_from_runtime(const char *id);
 static void remove_if_auto(const char *id)
 {
 	json_t *record = read_json(id, "config.v2.json");
-	char dir[PATH_MAX], exits[PATH_MAX * 2];
+	char exits[PATH_MAX * 2];
 
 	if (!json_is_true(json_object_get(json_object_get(record, "HostConfig"),
 	                                  "AutoRemove"))) {
@@ -866,13 +865,7 @@ static void remove_if_auto(const char *id)
 	snprintf(exits, sizeof(exits), "%s/exits/%s", engine.exec_root, id);
 	if (access(exits, F_OK) < 0)
 		file_replace_volatile(AT_FDCWD, exits, "127", 3, 0600);
-	monitor_gone(id, 2000);
-	delete_from_runtime(id);
-	pthread_mutex_lock(&engine.lock);
-	store_container_remove(&engine.store, id);
-	container_dir(id, dir, sizeof(dir));
-	file_remove_tree(AT_FDCWD, dir);
-	pthread_mutex_unlock(&engine.lock);
+	forget(id);
 }
 
 static struct reply handle_start(struct request *req)
@@ -1715,9 +1708,29 @@ static void delete_from_runtime(const char *id)
 	}
 }
 
+/* Everything of container ID, which has ended: its monitor let finish
+ * (it has a last file or two to write), what the runtime still has of
+ * it (the monitor may have been killed before it could delete it: the
+ * cgroup and the state), its layers and its record. Returns the store's
+ * answer, 0 or -errno. */
+static int forget(const char *id)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	monitor_gone(id, 2000);
+	delete_from_runtime(id);
+	pthread_mutex_lock(&engine.lock);
+	ret = store_container_remove(&engine.store, id);
+	container_dir(id, dir, sizeof(dir));
+	file_remove_tree(AT_FDCWD, dir);
+	pthread_mutex_unlock(&engine.lock);
+	return ret;
+}
+
 static struct reply handle_remove(struct request *req)
 {
-	char id[65], dir[PATH_MAX];
+	char id[65];
 	const char *next;
 	json_t *state;
 	bool running;
@@ -1740,15 +1753,7 @@ static struct reply handle_remove(struct request *req)
 		signal_container(id, SIGKILL);
 		wait_exited(id, 10000);
 	}
-	monitor_gone(id, 2000);
-	/* What the runtime still has of it (its monitor may have been
-	 * killed before it could delete it): the cgroup and the state. */
-	delete_from_runtime(id);
-	pthread_mutex_lock(&engine.lock);
-	ret = store_container_remove(&engine.store, id);
-	container_dir(id, dir, sizeof(dir));
-	file_remove_tree(AT_FDCWD, dir);
-	pthread_mutex_unlock(&engine.lock);
+	ret = forget(id);
 	if (ret < 0 && ret != -ENOENT)
 		return engine_error(500, "remove %s: %s", id, strerror(-ret));
 	return (struct reply){ .status = 204, .body = strdup("") };
@@ -2374,16 +2379,9 @@ static struct reply handle_prune(struct request *req)
 	for (i = 0; i < r.n; i++) {
 		json_t *state = read_json(r.ids[i], "state.json");
 		const char *status = status_of(state);
-		char dir[PATH_MAX];
 
 		if (!alive(status)) {
-			monitor_gone(r.ids[i], 2000);
-			delete_from_runtime(r.ids[i]);
-			pthread_mutex_lock(&engine.lock);
-			store_container_remove(&engine.store, r.ids[i]);
-			container_dir(r.ids[i], dir, sizeof(dir));
-			file_remove_tree(AT_FDCWD, dir);
-			pthread_mutex_unlock(&engine.lock);
+			forget(r.ids[i]);
 			json_array_append_new(deleted, json_string(r.ids[i]));
 		}
 		json_decref(state);
