@@ -640,18 +640,12 @@ static int cmd_ps(int argc, char **argv)
 struct logs_out {
 	struct api_demux demux;
 	bool raw; /* not frames: a terminal's stream */
-	bool first;
 };
 
 static size_t logs_piece(char *data, size_t size, size_t n, void *cls)
 {
 	struct logs_out *o = cls;
 
-	/* The first byte of a frame is 0, 1 or 2; a terminal's text is
-	 * not. */
-	if (o->first && size && n)
-		o->raw = (unsigned char)data[0] > 2;
-	o->first = false;
 	if (o->raw) {
 		fwrite(data, 1, size * n, stdout);
 		fflush(stdout);
@@ -668,14 +662,22 @@ static int cmd_logs(int argc, char **argv)
 {
 	bool follow = argc == 3 &&
 	              (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--follow"));
-	struct logs_out out = { .first = true };
+	struct logs_out out = { 0 };
 	char url[2048], error[CURL_ERROR_SIZE] = "";
+	json_t *container;
 	long status = 0;
 	CURLcode rc;
 	CURL *curl;
 
 	if (argc != 2 && !follow)
 		die_usage("logs [-f] CONTAINER");
+	/* With a terminal the log is one stream, not frames: the
+	 * container's Config.Tty says which, as the docker CLI asks it. */
+	snprintf(url, sizeof(url), "/containers/%s/json", argv[argc - 1]);
+	container = call("GET", url);
+	out.raw = json_is_true(
+	        json_object_get(json_object_get(container, "Config"), "Tty"));
+	json_decref(container);
 	curl = curl_easy_init();
 	if (!curl)
 		die("curl_easy_init failed");

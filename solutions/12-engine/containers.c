@@ -945,6 +945,16 @@ static void waiter_free(void *data)
 	free(w);
 }
 
+/* Whether container ID's directory is gone (removed), not only its
+ * state unread. */
+static bool container_gone(const char *id)
+{
+	char dir[PATH_MAX];
+
+	container_dir(id, dir, sizeof(dir));
+	return access(dir, F_OK) < 0 && errno == ENOENT;
+}
+
 /* The exit status of ID once it has one, blocking; -1 if it vanished. */
 static ssize_t wait_chunk(void *data, char *buf, size_t max)
 {
@@ -962,6 +972,11 @@ static ssize_t wait_chunk(void *data, char *buf, size_t max)
 
 		if (w->monitor < 0 && monitor > 0)
 			w->monitor = (int)syscall(SYS_pidfd_open, monitor, 0);
+		if (!state && !container_gone(w->id)) {
+			/* Not read, yet still there: look again. */
+			changes_wait(w->changes, 50);
+			continue;
+		}
 		if (!state && w->removed) { /* removed: its code was kept */
 			struct pollfd p = { .fd = w->monitor,
 				            .events = POLLIN };
