@@ -66,7 +66,7 @@ START_TEST(cgbox_limits_cpu)
 
 	test_needs_root();
 	TEST_RUN(&r, "cgbox", "--cpus", "0.5", "--stats", "--",
-	         test_program("hog"), "--cpu", "3");
+	         test_program("hog"), "--cpu", "5");
 	test_assert_exit(&r, 0);
 	at = strstr(r.err, "cgbox: cpu ");
 	ck_assert_msg(at && sscanf(at, "cgbox: cpu %lf s in %lf s (%lf", &used,
