@@ -425,13 +425,19 @@ static int listen_attach(const char *exec_root, const char *id)
 	if ((size_t)snprintf(attach_path, sizeof(attach_path), "%s/%.12s.sock",
 	                     parent, id) >= sizeof(attach_path))
 		give_up("the attach socket's path is too long", ENAMETOOLONG);
-	strcpy(addr.sun_path, attach_path);
+	/* Bound under a name of its own, and renamed into place once it
+	 * listens: boxd, woken by the name's appearance, never finds a
+	 * socket that refuses it. */
+	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path),
+	                     "%s/.%.12s.sock", parent,
+	                     id) >= sizeof(addr.sun_path))
+		give_up("the attach socket's path is too long", ENAMETOOLONG);
 	unlink(addr.sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(fd, MAX_CLIENTS) < 0)
+	    listen(fd, MAX_CLIENTS) < 0 || chmod(addr.sun_path, 0600) < 0 ||
+	    rename(addr.sun_path, attach_path) < 0)
 		give_up(attach_path, errno);
-	chmod(addr.sun_path, 0600);
 	return fd;
 }
 

@@ -252,8 +252,8 @@ static long long now_ms(void)
  * instead of looking again every few milliseconds: the container's
  * directory (its monitor replaces state.json with a rename, appends to
  * its log; the directory goes with rm and --rm) and the directory of the
- * attach sockets (a monitor binds its socket there). Each change wakes
- * the waiter, which looks again. */
+ * attach sockets (a monitor renames its socket there once it listens).
+ * Each change wakes the waiter, which looks again. */
 static int changes_open(const char *id)
 {
 	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -266,7 +266,7 @@ static int changes_open(const char *id)
 	                  IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF);
 	snprintf(dir, sizeof(dir), "%s/attach", engine.exec_root);
 	file_mkdirs(AT_FDCWD, dir, 0700);
-	inotify_add_watch(fd, dir, IN_CREATE);
+	inotify_add_watch(fd, dir, IN_MOVED_TO);
 	return fd;
 }
 
