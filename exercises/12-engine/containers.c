@@ -29,6 +29,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,9 +290,33 @@ static void changes_wait(int fd, int ms)
 			;
 }
 
+static void *close_later(void *data)
+{
+	close((int)(intptr_t)data);
+	return NULL;
+}
+
+/* Closing an inotify instance waits for the kernel to forget its
+ * watches (an SRCU grace period in fsnotify_destroy_group(): 10-16 ms
+ * here), and a client waits as long for the end of a reply whose
+ * handler closes one. A thread of its own closes it; closes under way
+ * at once share their grace period. */
 static void changes_close(int fd)
 {
-	if (fd >= 0)
+	pthread_attr_t attr;
+	pthread_t thread;
+	int ret = -1;
+
+	if (fd < 0)
+		return;
+	if (pthread_attr_init(&attr) == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&attr, 64 * 1024);
+		ret = pthread_create(&thread, &attr, close_later,
+		                     (void *)(intptr_t)fd);
+		pthread_attr_destroy(&attr);
+	}
+	if (ret != 0)
 		close(fd);
 }
 
