@@ -31,7 +31,9 @@ ifeq ($(filter $(IMPL),solutions exercises),)
 $(error IMPL must be solutions or exercises, not '$(IMPL)')
 endif
 
-# CH=1, CH=01 and CH=01-process-tree all pick chapter 01.
+# CH=1, CH=01 and CH=01-process-tree all pick chapter 01; EXERCISE=1.2,
+# without CH, picks exercise 1.2's chapter.
+CH := $(or $(CH),$(if $(EXERCISE),$(firstword $(subst ., ,$(EXERCISE)))))
 CH_NUMBER := $(if $(filter 1 2 3 4 5 6 7 8 9,$(CH)),0$(CH),$(CH))
 SELECTED := $(if $(CH),$(filter $(CH_NUMBER) $(CH_NUMBER)-%,$(CHAPTERS)),$(CHAPTERS))
 ifeq ($(SELECTED),)
@@ -255,12 +257,15 @@ ALL_RUNNERS := $(foreach ctx,solutions exercises,$(foreach ch,$(CHAPTERS),$(BUIL
 
 # --- targets ---------------------------------------------------------------
 
-.PHONY: all help check grade test stubcheck exercises exercises-check format-check \
+.PHONY: all programs help check grade grade-all autograder classroom test stubcheck exercises exercises-check format-check \
 	demo bench deps doctor rootfs slides leftovers format clean test-vm vm \
 	cheatcheck conformance runners
 
 ## all: build both implementations, their test runners and the tools (-Werror)
 all: $(ALL_PROGRAMS) $(ALL_RUNNERS) $(GRADE_TOOL) $(COMMON_TESTS)
+
+## programs: build the lab's programs (the solutions'), which the guests and the demo run
+programs: $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
 
 ## runners [IMPL=exercises|solutions] [CH=NN]: build what make check runs, without running it
 runners: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL)
@@ -269,11 +274,12 @@ runners: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRAD
 help:
 	@sed -n 's/^## //p' Makefile
 
-## check [CH=NN] [IMPL=exercises|solutions] [V=1] [GRADED=1]: grade the chapters, write build/IMPL/grade.json (GRADED=1: only the tests that carry points)
+## check [CH=NN] [IMPL=exercises|solutions] [V=1] [GRADED=1] [EXERCISE=ID]: grade the chapters, write build/IMPL/grade.json (GRADED=1: only the tests that carry points; EXERCISE=1.2: only that exercise's tests, exit 0 if they all pass)
 check: $(foreach ch,$(SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(GRADE_TOOL)
 	@mkdir -p $(BUILD)/$(IMPL)/results
 	@rc=0; for ch in $(SELECTED); do \
 		$(BUILD)/$(IMPL)/grade/$$ch/run-tests $(if $(V),--verbose) $(if $(GRADED),--graded) \
+			$(if $(EXERCISE),--exercise $(EXERCISE)) \
 			--json $(BUILD)/$(IMPL)/results/$$ch.json \
 			--log $(BUILD)/$(IMPL)/results/$$ch.log || rc=1; \
 	done; \
@@ -300,10 +306,20 @@ test-vm: $(foreach ch,$(VM_SELECTED),$(BUILD)/$(IMPL)/grade/$(ch)/run-tests) $(G
 vm: $(filter $(BUILD)/solutions/%,$(ALL_PROGRAMS))
 	@BUILD=$(BUILD) common/scripts/vm.sh shell $(LAYOUT)
 
-## grade SUBMISSION=DIR [OUT=DIR] [CH=NN] [GRADED=1]: grade a student's exercises/ folder with the lab's own tests, each chapter on its own (GRADED=1: only the tests that carry points)
+## grade SUBMISSION=DIR [OUT=DIR] [CH=NN] [GRADED=1] [VM=1 [LAYOUT=v2|v1]]: grade a student's exercises/ folder with the lab's own tests, each chapter on its own (GRADED=1: only the tests that carry points; VM=1: run the student's code in a throwaway qemu guest, not as root on this machine)
 grade:
-	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises [OUT=dir]" >&2; exit 2; }
-	@OUT=$(OUT) GRADED=$(GRADED) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
+	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises [OUT=dir] [VM=1]" >&2; exit 2; }
+	@OUT=$(OUT) GRADED=$(GRADED) VM=$(VM) LAYOUT=$(LAYOUT) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
+
+## grade-all SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [VM=1 [LAYOUT=v2|v1]] [GRADED=0]: grade a class, a folder per student, each in a scratch copy of its own (and a guest of its own with VM=1), JOBS at once; one CSV of points per exercise (build/grade-all/grades.csv)
+grade-all:
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=dir-of-student-folders [JOBS=n] [VM=1]" >&2; exit 2; }
+	@OUT=$(OUT) JOBS=$(JOBS) $(if $(filter command line environment,$(origin GRADED)),GRADED=$(GRADED)) VM=$(VM) LAYOUT=$(LAYOUT) \
+		common/scripts/grade-all.sh "$(SUBMISSIONS)"
+
+## autograder: build/autograder.zip, the Gradescope autograder (setup.sh, run_autograder, the lab, the guest's kernel); README's "Instructors" says how to use it
+autograder:
+	@common/scripts/autograder.sh
 
 ## test: the lab's own test (deps, build, full marks, stubs, no leftovers)
 test:
@@ -344,9 +360,14 @@ cheatcheck: $(BUILD)/cheat/1.2/grade/01-process-tree/run-tests $(GRADE_TOOL)
 exercises:
 	@FORCE=$(FORCE) common/scripts/exercises.sh generate
 
-## exercises-check: fail if exercises/ differs from what `make exercises` makes
+## exercises-check: fail if exercises/ (or the Classroom workflow) differs from what `make exercises` (`make classroom`) makes
 exercises-check:
 	@common/scripts/exercises.sh check
+	@common/scripts/classroom.sh --check
+
+## classroom: write .github/workflows/classroom.yml, GitHub Classroom's autograding (a test per exercise, worth its points)
+classroom:
+	@common/scripts/classroom.sh
 
 ## demo: build the solutions and run each chapter's programs, narrated
 demo:

@@ -13,6 +13,18 @@
 # chapter. Several submissions can be graded at once with different OUTs.
 # With GRADED=1 only the tests that carry points run (no program tests):
 # the same grade, sooner.
+#
+# Where the student's code runs: the tests run as root, so on the host
+# (the default) a submission can do anything root can, and a warning says
+# so. With VM=1 the chapters are built on the host (the compiler does not
+# run the student's code) and run in the throwaway qemu guest of `make
+# test-vm` (LAYOUT=v2, the default, or v1; common/scripts/vm.sh), which
+# has no network and sees nothing of the host but the built tests; the
+# grades come back on its console. VM_TIMEOUT bounds the guest's run.
+#
+# The lab's own build (build/ of this checkout), when there is one, is
+# copied into the scratch first: only the student's files and what links
+# them are then built, not the whole lab.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +36,7 @@ submission=$(cd "$submission" && pwd)
 out=${OUT:-$top/build/grade}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out"/grade.json "$out"/*.results.json "$out"/*.log "$out"/*.log.build
+rm -rf "$out"/grade.json "$out"/*.results.json "$out"/*.log "$out"/*.log.build "$out"/vm
 
 # The chapters the Makefile knows: those with a test suite.
 chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
@@ -42,6 +54,13 @@ scratch=$(mktemp -d "$top/build/grade-scratch.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM HUP
 tar -C "$top" --exclude=./build --exclude=./exercises \
 	--exclude=./slides/node_modules --exclude=./.git -cf - . | tar -C "$scratch" -xf -
+# The lab's objects, programs and test objects, with their times (newer
+# than the sources copied above, so make keeps them). Copies, not links:
+# a build in the scratch must never write into the lab's files.
+mkdir -p "$scratch/build"
+for dir in common prog tests meta tools solutions; do
+	[ ! -d "$top/build/$dir" ] || cp -a "$top/build/$dir" "$scratch/build/"
+done
 
 # Only the files the lab has an exercise for are taken from the student;
 # a chapter they did not hand in keeps its stubs.
@@ -56,26 +75,62 @@ for solution in "$top"/solutions/*/*.c; do
 	fi
 done
 
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 make -s -j"$jobs" -C "$scratch" build/tools/grade >/dev/null
+if [ -n "${VM:-}" ]; then
+	# What the guest needs beside the runners: the lab's programs.
+	make -s -j"$jobs" -C "$scratch" programs >/dev/null
+else
+	echo "grade: warning: the submission's code runs as root on this machine (VM=1 runs it in a throwaway guest)" >&2
+fi
+
+# not_built CHAPTER WHY: CHAPTER's results, every test failed for WHY,
+# from the lab's own runner (which runs nothing of the student's).
+not_built() {
+	if make -s -j"$jobs" -C "$scratch" "build/solutions/grade/$1/run-tests" >/dev/null 2>&1; then
+		"$scratch/build/solutions/grade/$1/run-tests" \
+			--not-built "$2" --json "$out/$1.results.json" >/dev/null || true
+	else
+		echo "grade: $1: the lab's own solutions do not build here" >&2
+	fi
+}
 
 results=""
+built=""
 for chapter in $chapters; do
 	json="$out/$chapter.results.json"
 	log="$out/$chapter.log"
 	runner="build/exercises/grade/$chapter/run-tests"
 	if make -s -j"$jobs" -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
-		(cd "$scratch" && "$runner" ${GRADED:+--graded} --json "$json" --log "$log") || true
+		if [ -n "${VM:-}" ]; then
+			built="$built $chapter"
+		else
+			(cd "$scratch" && "$runner" ${GRADED:+--graded} --json "$json" --log "$log") || true
+		fi
 	else
 		# The lab's solutions always build: their runner knows the tests.
 		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")
-		if make -s -j"$jobs" -C "$scratch" "build/solutions/grade/$chapter/run-tests" >/dev/null 2>&1; then
-			"$scratch/build/solutions/grade/$chapter/run-tests" \
-				--not-built "${why:-see $log.build}" --json "$json" || true
-		else
-			echo "grade: $chapter: the lab's own solutions do not build here" >&2
-		fi
+		not_built "$chapter" "${why:-see $log.build}"
 	fi
+done
+
+if [ -n "$built" ]; then
+	# shellcheck disable=SC2086 # chapter names, without spaces
+	(cd "$scratch" && BUILD=build VM_DIR="$top/build/vm" VM_OUT="$out/vm" \
+		VM_GRADED=${GRADED:-} VM_CPUS=${VM_CPUS:-1} \
+		sh common/scripts/vm.sh grade "${LAYOUT:-v2}" exercises $built) || true
+	for chapter in $built; do
+		if [ -f "$out/vm/$chapter.results.json" ]; then
+			mv "$out/vm/$chapter.results.json" "$out/$chapter.results.json"
+			[ ! -f "$out/vm/$chapter.log" ] || mv "$out/vm/$chapter.log" "$out/$chapter.log"
+		else
+			not_built "$chapter" "the guest sent back no results (a crash or a timeout: $out/vm/${LAYOUT:-v2}-console.log)"
+		fi
+	done
+fi
+
+for chapter in $chapters; do
+	json="$out/$chapter.results.json"
 	[ -f "$json" ] && results="$results $json"
 done
 

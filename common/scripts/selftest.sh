@@ -18,6 +18,8 @@
 #   - the chapters also pass in throwaway qemu
 #     guests with a pure cgroup v2 and a pure v1 layout (the host is
 #     usually one layout only, or hybrid);
+#   - the Gradescope autograder, run without any capability as
+#     Gradescope runs it, gives the solutions make check's scores;
 #   - nothing with the lab's prefix is left on the host.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -65,6 +67,26 @@ exercises_zero() {
 # background once the lab is built, and goes on while the host's tests
 # run (they wait on each other more than on the CPU); this step waits
 # for it, then checks.
+# The Gradescope autograder (make autograder), checked by
+# common/scripts/autograder-check.sh against make check's grade of the
+# solutions: in the background from the moment that grade exists (its
+# guest takes one CPU for a while, beside the host's steps).
+autograder_start() {
+	command -v qemu-system-x86_64 >/dev/null 2>&1 || return 0
+	cp build/solutions/grade.json "$log/reference-grade.json" || return 0
+	(sh common/scripts/autograder-check.sh "$log/reference-grade.json" \
+		>"$log/autograder.out" 2>&1
+	 echo $? >"$log/autograder.status") &
+	autograder=$!
+}
+
+autograder_wait() {
+	[ -n "${autograder:-}" ] || { echo "not started: make check of the solutions failed"; return 1; }
+	wait "$autograder"
+	cat "$log/autograder.out"
+	[ "$(cat "$log/autograder.status")" -eq 0 ]
+}
+
 san_build_start() {
 	(make -s SAN=1 runners IMPL=solutions >"$log/san-build.out" 2>&1
 	 echo $? >"$log/san-build.status") &
@@ -190,6 +212,7 @@ vm_both_start
 san_build_start
 step "common library tests" build/tests/common/run-tests
 step "solutions score full marks" solutions_full
+autograder_start
 step "exercises/ is generated from solutions/" make -s exercises-check
 step "make exercises keeps a student's work" keeps_student_work
 step "C sources follow .clang-format" make -s format-check
@@ -199,6 +222,7 @@ step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
 step "submissions: stubs that exit 0 score zero, a warning costs nothing" both_submissions
 step "solutions pass under ASan and UBSan" sanitized_solutions
 vm_step "the kernel chapters pass in pure cgroup v2 and v1 guests" vm_both_wait
+vm_step "the Gradescope autograder, without privileges, agrees" autograder_wait
 step "no leftovers on the host" common/scripts/leftovers.sh
 
 echo

@@ -2,7 +2,9 @@
 # vm.sh - the lab's kernel-facing suites in a throwaway qemu guest.
 #
 #	vm.sh test LAYOUT IMPL CHAPTER...	(make test-vm)
+#	vm.sh grade LAYOUT IMPL CHAPTER...	(make grade VM=1)
 #	vm.sh shell LAYOUT			(make vm)
+#	vm.sh prepare				(the kernel and base, no boot)
 #
 # LAYOUT is v2 (cgroup2 alone on /sys/fs/cgroup; the kernel is booted with
 # cgroup_no_v1=all) or v1 (one v1 hierarchy per controller under a tmpfs
@@ -28,18 +30,29 @@
 # grade.json in build/vm/LAYOUT-IMPL-grade.json, and exits with the
 # guest's status: 1 when the marker never came (a panic, a timeout).
 #
+# grade is test for a submission (common/scripts/grade-submission.sh
+# with VM=1): the guest also sends back each chapter's results and log,
+# base64-encoded between markers, which land in VM_OUT as CHAPTER.results
+# .json and CHAPTER.log; only the chapters asked for are written, and
+# nothing else the guest prints can name a file. The guest has no network
+# (-nic none), and the console log is cut at 20 MB.
+#
 # Environment: BUILD (default build) is the build tree the binaries come
 # from; VM_TIMEOUT bounds a test run in seconds (default: 60, plus 120 per
 # chapter); VM_CPUS is the guest's CPUs (default 2; `make test` boots two
 # guests of one CPU side by side, as the tests in a guest run one at a
-# time anyway). rm -rf build/vm fetches the newest kernel again.
+# time anyway). VM_DIR (default build/vm) keeps the kernel and the base
+# archive, shared by every run (a submission graded in a scratch copy of
+# the lab uses the lab's); VM_OUT (default VM_DIR) gets the console log
+# and the grades; VM_GRADED=1 runs only the tests that carry points.
+# rm -rf build/vm fetches the newest kernel again.
 set -eu
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/../.."
 top=$(pwd)
 build=${BUILD:-build}
-vmdir=build/vm
+vmdir=${VM_DIR:-build/vm}
 # Modules the chapters need, in dependency order (bridge needs stp and
 # llc): the kernel package builds them as modules, not in.
 # nftables's NAT for chapter 09: conntrack needs the defrag modules and
@@ -59,8 +72,9 @@ warn() {
 }
 
 usage() {
-	echo "usage: vm.sh test v2|v1 solutions|exercises CHAPTER..." >&2
+	echo "usage: vm.sh test|grade v2|v1 solutions|exercises CHAPTER..." >&2
 	echo "       vm.sh shell v2|v1" >&2
+	echo "       vm.sh prepare" >&2
 	exit 2
 }
 
@@ -183,6 +197,11 @@ ensure_base() {
 	if [ -f "$base" ] && [ -n "$(find "$base" -newer "$busybox" -newer "$self")" ]; then
 		return 0
 	fi
+	# A base that came without its kernel's modules (the Gradescope
+	# autograder's) cannot be made again here: it is kept.
+	if [ -f "$base" ] && [ ! -d "$vmdir/kernel/lib/modules/$kver" ]; then
+		return 0
+	fi
 	stage=$vmdir/base.tmp
 	rm -rf "$stage"
 	for dir in bin sbin usr/bin usr/sbin etc proc sys dev tmp run root newroot lib/modules/boxlab; do
@@ -256,6 +275,7 @@ write_init() {
 		echo "TOP=$top"
 		echo "BUILD=$build"
 		echo "CHAPTERS=\"$chapters\""
+		echo "GRADED=${VM_GRADED:+--graded}"
 		cat <<'EOF'
 # /init of boxlab's throwaway guest, written by common/scripts/vm.sh.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=${TERM:-linux}
@@ -332,10 +352,23 @@ rc=0
 echo
 echo BOXLAB-VM-BEGIN
 for chapter in $CHAPTERS; do
-	"$TOP/$BUILD/$IMPL/grade/$chapter/run-tests" --json "/tmp/results/$chapter.json" || rc=1
+	# grade: what the tests printed goes to a log, sent back below.
+	set -- --json "/tmp/results/$chapter.json"
+	[ "$MODE" != grade ] || set -- "$@" --log "/tmp/results/$chapter.log"
+	"$TOP/$BUILD/$IMPL/grade/$chapter/run-tests" $GRADED "$@" || rc=1
 done
 "$TOP/$BUILD/tools/grade" --out /tmp/grade.json /tmp/results/*.json || rc=1
 echo BOXLAB-VM-END
+if [ "$MODE" = grade ]; then
+	for chapter in $CHAPTERS; do
+		for file in "$chapter.results.json:$chapter.json" "$chapter.log:$chapter.log"; do
+			[ -f "/tmp/results/${file#*:}" ] || continue
+			echo "BOXLAB-VM-FILE-BEGIN ${file%%:*}"
+			base64 "/tmp/results/${file#*:}"
+			echo BOXLAB-VM-FILE-END
+		done
+	done
+fi
 echo BOXLAB-VM-GRADE-BEGIN
 cat /tmp/grade.json
 echo
@@ -355,7 +388,7 @@ make_initrd() {
 	stage=$(mktemp -d "$vmdir/run.XXXXXX")
 	cleanup="$cleanup $stage"
 	write_init
-	if [ "$mode" = test ]; then
+	if [ "$mode" != shell ]; then
 		for chapter in $chapters; do
 			stage_path "$top/$build/$impl/grade/$chapter"
 		done
@@ -366,8 +399,14 @@ make_initrd() {
 	# Files the programs read from the lab's tree: chapter 10's default
 	# seccomp profile.
 	stage_path "$top/chapters/10-security/seccomp-default.json"
+	# Tools graded tests compare against (chapter 08 reads a layout
+	# umoci made), when the host has them: a test without its tool is
+	# skipped, and its points lost.
+	for tool in /usr/bin/umoci; do
+		[ ! -x "$tool" ] || stage_path "$tool"
+	done
 	stage_libraries
-	initrd=$vmdir/$layout-$mode.initrd
+	initrd=$rundir/initrd
 	{
 		cat "$base"
 		(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
@@ -398,18 +437,19 @@ trap 'exit 143' TERM
 mode=${1:-}
 layout=${2:-}
 case $mode in
-test) [ $# -ge 4 ] || usage ;;
+test | grade) [ $# -ge 4 ] || usage ;;
 shell) [ $# -eq 2 ] || usage ;;
+prepare) [ $# -eq 1 ] || usage ;;
 *) usage ;;
 esac
 case $layout in
 v2) cmdline_layout="cgroup_no_v1=all" ;;
 v1) cmdline_layout="" ;;
-*) usage ;;
+*) [ "$mode" = prepare ] || usage ;;
 esac
 impl=solutions
 chapters=""
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = grade ]; then
 	impl=$3
 	case $impl in solutions | exercises) ;; *) usage ;; esac
 	shift 3
@@ -427,7 +467,7 @@ if [ "$mode" = test ]; then
 	done
 	[ -x "$build/tools/grade" ] || die "$build/tools/grade is not built"
 fi
-[ -d "$build/solutions/bin" ] || die "$build/solutions/bin is not built"
+[ "$mode" = prepare ] || [ -d "$build/solutions/bin" ] || die "$build/solutions/bin is not built"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 is not installed (run: sudo make deps)"
 for tool in cpio apt-get dpkg-deb; do
@@ -445,13 +485,22 @@ find_kernel
 ensure_base
 flock -u 9
 exec 9>&-
+if [ "$mode" = prepare ]; then
+	echo "vm: Debian kernel $kver ($(cat "$vmdir/kernel/PACKAGE")) and the base archive are in $vmdir"
+	exit 0
+fi
+# This run's files (its initrd, the console's fifo): a directory of its
+# own, so that runs side by side (a class graded in parallel) never share
+# one.
+rundir=$(mktemp -d "$vmdir/run.XXXXXX")
+cleanup="$cleanup $rundir"
 make_initrd
 
 echo "vm: Debian kernel $kver ($(cat "$vmdir/kernel/PACKAGE")), cgroup layout $layout${cmdline_layout:+ ($cmdline_layout)}${chapters:+, $impl: $chapters}"
 
 # The guest's status comes back on the console; qemu's own is meaningless
 # (poweroff -f ends it with 0 either way).
-set -- qemu-system-x86_64 -accel tcg -m 512 -smp ${VM_CPUS:-2} -nographic -no-reboot \
+set -- qemu-system-x86_64 -accel tcg -m 512 -smp ${VM_CPUS:-2} -nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet${cmdline_layout:+ $cmdline_layout}"
 
@@ -461,21 +510,36 @@ if [ "$mode" = shell ]; then
 	exit 0
 fi
 
-log=$vmdir/$layout-console.log
-grade=$vmdir/$layout-$impl-grade.json
+out=${VM_OUT:-$vmdir}
+mkdir -p "$out"
+log=$out/$layout-console.log
+grade=$out/$layout-$impl-grade.json
 rm -f "$grade"
 timeout=${VM_TIMEOUT:-$((60 + 120 * $(echo "$chapters" | wc -w)))}
-scratch=$(mktemp -d "$vmdir/run.XXXXXX")
-cleanup="$cleanup $scratch"
-mkfifo "$scratch/console"
+mkfifo "$rundir/console"
 started=$(date +%s)
 # qemu runs in the background, so that on_exit can stop it (Ctrl-C, a
 # kill); -k 10: a qemu that ignores the TERM gets a KILL.
-timeout -k 10 "$timeout" "$@" </dev/null >"$scratch/console" 2>&1 &
+timeout -k 10 "$timeout" "$@" </dev/null >"$rundir/console" 2>&1 &
 vm_pid=$!
 set +e
-awk -v logfile="$log" -v grade="$grade" '
-	{ sub(/\r$/, ""); print > logfile; fflush(logfile) }
+# In grade mode, a file between BOXLAB-VM-FILE markers is written (still
+# base64) only if its name is one of WANTED's.
+wanted=""
+if [ "$mode" = grade ]; then
+	for chapter in $chapters; do
+		wanted="$wanted $chapter.results.json $chapter.log"
+		rm -f "$out/$chapter.results.json" "$out/$chapter.log" "$out/$chapter.results.json.b64" "$out/$chapter.log.b64"
+	done
+fi
+awk -v logfile="$log" -v grade="$grade" -v out="$out" -v wanted="$wanted" '
+	BEGIN { n = split(wanted, w, " "); for (i = 1; i <= n; i++) ok[w[i]] = 1 }
+	{ sub(/\r$/, "") }
+	logged < 20000000 { print > logfile; fflush(logfile); logged += length($0) + 1 }
+	logged >= 20000000 && !cut { print "vm: console log cut at 20 MB" > logfile; close(logfile); cut = 1 }
+	/^BOXLAB-VM-FILE-BEGIN / { file = ($2 in ok) ? out "/" $2 ".b64" : ""; infile = 1; next }
+	/^BOXLAB-VM-FILE-END$/ { if (file != "") close(file); infile = 0; next }
+	infile { if (file != "" && $0 ~ /^[A-Za-z0-9+\/=]*$/) print > file; next }
 	/BOXLAB-VM-BEGIN$/ { tables = 1; next }
 	/^BOXLAB-VM-END$/ { tables = 0; next }
 	/^BOXLAB-VM-GRADE-BEGIN$/ { json = 1; next }
@@ -483,11 +547,17 @@ awk -v logfile="$log" -v grade="$grade" '
 	/^BOXLAB-VM-RESULT [0-9]+$/ { status = $2; seen = 1 }
 	json { print > grade; next }
 	tables { print; fflush() }
-	END { exit seen ? status : 255 }' <"$scratch/console"
+	END { exit seen ? status : 255 }' <"$rundir/console"
 status=$?
 wait "$vm_pid"
 vm_pid=""
 set -e
+for name in $wanted; do
+	if [ -f "$out/$name.b64" ]; then
+		base64 -d "$out/$name.b64" >"$out/$name" 2>/dev/null || rm -f "$out/$name"
+		rm -f "$out/$name.b64"
+	fi
+done
 elapsed=$(($(date +%s) - started))
 if [ "$status" -eq 255 ]; then
 	echo "vm: no result from the guest after $elapsed s (a kernel panic, or more than $timeout s);" \

@@ -17,6 +17,18 @@
  *		included (the solutions); zero: every graded and challenge
  *		test failed (the untouched exercises). Exits 1 otherwise.
  *
+ *	grade --same A.json B.json
+ *		two grades agree: the same graded tests (max_score > 0),
+ *		each with the same score, and the same total. Program and
+ *		challenge tests are not compared (a guest may skip one its
+ *		kernel cannot run). Exits 1, naming each difference, if not.
+ *
+ *	grade --csv STUDENT RESULTS.json...
+ *		one CSV row per exercise, for a class's spreadsheet
+ *		(make grade-all): student,chapter,exercise,points,
+ *		max_points,challenge. An exercise's points are its tests'
+ *		share of them, as in grade.json. No header row.
+ *
  * RESULTS.json files are what run-tests --json writes.
  */
 #include "die.h"
@@ -207,6 +219,152 @@ static int expect_stub(const char *id, const char *path)
 	return EXIT_SUCCESS;
 }
 
+/* TEXT as one CSV field (RFC 4180): quoted when it holds a comma, a
+ * quote or a line break, its quotes doubled. */
+static void csv_field(const char *text)
+{
+	if (!strpbrk(text, ",\"\r\n")) {
+		fputs(text, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *text; text++) {
+		if (*text == '"')
+			putchar('"');
+		putchar(*text);
+	}
+	putchar('"');
+}
+
+/* STUDENT's points per exercise in each of PATHS (run-tests results). */
+static int csv(const char *student, char **paths, int count)
+{
+	json_t *results, *ex, *test;
+	const char *chapter, *id, *of, *status;
+	double earned;
+	bool challenge;
+	int points, tests, passed, i;
+	size_t j, k;
+
+	for (i = 0; i < count; i++) {
+		results = load(paths[i]);
+		chapter =
+		        json_string_value(json_object_get(results, "chapter"));
+		json_array_foreach(json_object_get(results, "exercises"), j, ex)
+		{
+			id = json_string_value(json_object_get(ex, "id"));
+			if (!id)
+				continue;
+			points = exercise_points(results, id, &tests,
+			                         &challenge);
+			passed = 0;
+			json_array_foreach(json_object_get(results, "tests"), k,
+			                   test)
+			{
+				of = json_string_value(
+				        json_object_get(test, "exercise"));
+				status = json_string_value(
+				        json_object_get(test, "status"));
+				passed += of && status && !strcmp(of, id) &&
+				          !strcmp(status, "passed");
+			}
+			earned = tests ? (double)points * passed / tests : 0;
+			csv_field(student);
+			printf(",%s,%s,%g,%d,%d\n", chapter ? chapter : "", id,
+			       earned, points, challenge);
+		}
+		json_decref(results);
+	}
+	return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static json_t *load_grade(const char *path)
+{
+	json_error_t error;
+	json_t *grade = json_load_file(path, 0, &error);
+
+	if (!grade)
+		die("%s:%d: %s", path, error.line, error.text);
+	if (!json_is_array(json_object_get(grade, "tests")))
+		die("%s: not a grade (no tests array)", path);
+	return grade;
+}
+
+/* The graded test NAME of GRADE, or NULL. */
+static json_t *graded_test(json_t *grade, const char *name)
+{
+	json_t *test;
+	size_t i;
+
+	json_array_foreach(json_object_get(grade, "tests"), i, test)
+	{
+		const char *n =
+		        json_string_value(json_object_get(test, "name"));
+
+		if (n && !strcmp(n, name) &&
+		    json_number_value(json_object_get(test, "max_score")) > 0)
+			return test;
+	}
+	return NULL;
+}
+
+/* Each graded test of FROM (read from FROM_PATH) is in TO (TO_PATH)
+ * and, with SCORES, has the same score there; the differences, printed
+ * and counted. */
+static int compare_tests(json_t *from, json_t *to, const char *from_path,
+                         const char *to_path, bool scores)
+{
+	json_t *test, *other;
+	const char *name;
+	double a, b;
+	int wrong = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(from, "tests"), i, test)
+	{
+		if (json_number_value(json_object_get(test, "max_score")) <= 0)
+			continue;
+		name = json_string_value(json_object_get(test, "name"));
+		other = graded_test(to, name ? name : "");
+		if (!other) {
+			printf("only in %s: %s\n", from_path, name);
+			wrong++;
+			continue;
+		}
+		if (!scores)
+			continue;
+		a = json_number_value(json_object_get(test, "score"));
+		b = json_number_value(json_object_get(other, "score"));
+		if (a - b > 1e-6 || b - a > 1e-6) {
+			printf("%s: %g in %s, %g in %s\n", name, a, from_path,
+			       b, to_path);
+			wrong++;
+		}
+	}
+	return wrong;
+}
+
+static int same(const char *path_a, const char *path_b)
+{
+	json_t *a = load_grade(path_a), *b = load_grade(path_b);
+	double score_a = json_number_value(json_object_get(a, "score"));
+	double score_b = json_number_value(json_object_get(b, "score"));
+	int wrong;
+
+	wrong = compare_tests(a, b, path_a, path_b, true) +
+	        compare_tests(b, a, path_b, path_a, false);
+	if (score_a - score_b > 1e-6 || score_b - score_a > 1e-6) {
+		printf("total: %.1f in %s, %.1f in %s\n", score_a, path_a,
+		       score_b, path_b);
+		wrong++;
+	}
+	if (!wrong)
+		printf("same grade: %.1f points\n", score_a);
+	json_decref(a);
+	json_decref(b);
+	return wrong ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 /* A program test is worth nothing and is not a challenge test. */
 static bool is_program_test(json_t *test)
 {
@@ -269,6 +427,11 @@ int main(int argc, char **argv)
 		return expect_stub(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "--out"))
 		return merge(argv[2], argv + 3, argc - 3);
+	if (argc == 4 && !strcmp(argv[1], "--same"))
+		return same(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "--csv"))
+		return csv(argv[2], argv + 3, argc - 3);
 	die("usage: grade --out FILE RESULTS.json... | --expect-stub ID "
-	    "RESULTS.json | --expect full|full-or-skipped|zero GRADE.json");
+	    "RESULTS.json | --expect full|full-or-skipped|zero GRADE.json | "
+	    "--same A.json B.json | --csv STUDENT RESULTS.json...");
 }

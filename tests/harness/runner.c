@@ -1,7 +1,7 @@
 /* runner.c - run one chapter's graded suite and grade it.
  *
  *	run-tests [--json FILE] [--log FILE] [--verbose] [--graded]
- *	          [--not-built WHY] [TEST...]
+ *	          [--exercise ID] [--not-built WHY] [TEST...]
  *
  * This is the supervisor of runner.h: it makes the rows, starts a worker
  * (worker.c) that runs the tests one by one in forked processes, and
@@ -11,7 +11,10 @@
  * --json writes the same results for grade.c to merge; --log takes what
  * the tests print, so nothing they print can pass for a line of the table.
  * --not-built runs nothing and fails every test with WHY: how `make grade`
- * scores a chapter whose exercises do not compile.
+ * scores a chapter whose exercises do not compile. --exercise ID runs
+ * only exercise ID's tests, and exits 0 only if they all pass: one
+ * exercise as one test of GitHub Classroom's autograding (make check
+ * EXERCISE=ID).
  *
  * As root, the run has a mount namespace of its own (private: no mount
  * of a test reaches the host) in which the lab's tree is read-only, so no
@@ -58,6 +61,7 @@ struct run {
 	const char *log_path;     /* its name, for the reader */
 	bool verbose;             /* --verbose: every failure, not the first */
 	bool graded_only;         /* --graded: skip the program tests */
+	const char *exercise;     /* --exercise ID: only its tests */
 	const char *not_built; /* --not-built WHY: fail every test, run none */
 	char scratch[64];      /* the tests' scratch directory */
 };
@@ -116,7 +120,10 @@ static void make_rows(struct run *run, char **names, int count)
 	for (table = chapter_tests; *table; table++)
 		for (t = *table; t->name; t++) {
 			if (!selected(t->name, names, count) ||
-			    (run->graded_only && !t->exercise))
+			    (run->graded_only && !t->exercise) ||
+			    (run->exercise &&
+			     (!t->exercise ||
+			      strcmp(t->exercise, run->exercise))))
 				continue;
 			run->rows =
 			        realloc(run->rows,
@@ -581,11 +588,12 @@ static void parse_options(struct run *run, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "graded", no_argument, NULL, 'g' },
 		{ "not-built", required_argument, NULL, 'n' },
+		{ "exercise", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "j:l:vgn:", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "j:l:vgn:e:", longopts, NULL)) !=
 	       -1) {
 		if (c == 'j') {
 			run->json_fd = open_output(optarg);
@@ -598,10 +606,12 @@ static void parse_options(struct run *run, int argc, char **argv)
 			run->graded_only = true;
 		} else if (c == 'n') {
 			run->not_built = optarg;
+		} else if (c == 'e') {
+			run->exercise = optarg;
 		} else {
 			die("usage: run-tests [--json FILE] [--log FILE] "
-			    "[--verbose] [--graded] [--not-built WHY] "
-			    "[TEST...]");
+			    "[--verbose] [--graded] [--exercise ID] "
+			    "[--not-built WHY] [TEST...]");
 		}
 	}
 }
@@ -637,6 +647,8 @@ int main(int argc, char **argv)
 	parse_options(&run, argc, argv);
 	check_tables();
 	make_rows(&run, argv + optind, argc - optind);
+	if (run.count == 0 && run.exercise)
+		die("no exercise %s in chapter %s", run.exercise, chapter_name);
 	if (run.count == 0 && optind < argc)
 		die("no test is named %s", argv[optind]);
 	if (run.count == 0)

@@ -1,0 +1,141 @@
+#!/bin/sh
+# grade-all.sh DIR - grade a class: each folder in DIR is one student's.
+#
+# `make grade-all SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [VM=1 [LAYOUT=v2|v1]]
+# [GRADED=0]` runs this. Every folder of DIR (its name is the student's)
+# is graded by grade-submission.sh, in a scratch copy of the lab of its
+# own and, with VM=1, in a guest of its own; up to JOBS (default: the
+# CPUs) at once. Results go to OUT (default build/grade-all/):
+#
+#	grades.csv		student,chapter,exercise,points,max_points,
+#				challenge: a row per exercise per student
+#	summary.txt		a line per student: points, seconds, what went wrong
+#	students/NAME/		each one's grade.json, logs and grading output
+#
+# One submission never stops or skews the others: each is graded by a
+# process of its own, bounded by GRADE_TIMEOUT seconds (default 1200),
+# whose whole process group is killed when the time is up; a chapter
+# that gave no result (it did not build, it hung, the grading was killed)
+# scores 0 with the reason in its tests' output, and the class goes on.
+# Without VM=1 the students' code runs as root on this machine, one test
+# run at a time (the runners take turns), and a malicious one could reach
+# the others': VM=1 is what isolates them.
+#
+# By default only the tests that carry points run (GRADED=1: the same
+# points, sooner); GRADED=0 runs the program tests too.
+set -eu
+
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+# grade-all.sh --one DIR: grade one student (run by xargs, below).
+if [ "${1:-}" = --one ]; then
+	dir=${2%/}
+	name=$(basename "$dir")
+	# The folder's name as a directory name of ours: nothing but
+	# letters, digits and ._- (the CSV keeps the name as it is).
+	safe=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')
+	sout=$GRADE_ALL_OUT/students/$safe
+	rm -rf "$sout"
+	mkdir -p "$sout"
+	printf '%s\n' "$name" >"$sout/name"
+	start=$(date +%s)
+	status=0
+	# timeout(1) makes the grading a process group of its own and,
+	# when the time is up, signals all of it: make, the runners, qemu.
+	OUT=$sout JOBS=$GRADE_ALL_INNER_JOBS \
+		timeout -k 30 "$GRADE_TIMEOUT" sh "$top/common/scripts/grade-submission.sh" "$dir" \
+		>"$sout/grading.log" 2>&1 || status=$?
+	echo "$(($(date +%s) - start)) $status" >"$sout/status"
+	case $status in
+	0 | 1) ;; # graded (1: a test failed)
+	124 | 137) echo "grade-all: $name: stopped after $GRADE_TIMEOUT s" >&2 ;;
+	*) echo "grade-all: $name: grading ended with status $status (see $sout/grading.log)" >&2 ;;
+	esac
+	exit 0
+fi
+
+submissions=${1:?usage: grade-all.sh DIR (one folder per student)}
+[ -d "$submissions" ] || {
+	echo "grade-all: $submissions: no such directory" >&2
+	exit 2
+}
+out=${OUT:-$top/build/grade-all}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cpus=$(nproc 2>/dev/null || echo 2)
+jobs=${JOBS:-$cpus}
+case $jobs in '' | *[!0-9]* | 0)
+	echo "grade-all: JOBS=$jobs: expected a number of at least 1" >&2
+	exit 2
+	;;
+esac
+# GRADED=1 unless it is given as 0 (or empty).
+graded=${GRADED-1}
+[ "$graded" != 0 ] || graded=""
+
+# Every student's scratch copy starts from this build: the lab's
+# programs, runners and grade tool, built once here.
+echo "grade-all: building the lab once"
+make -s -j"$cpus" -C "$top" programs runners IMPL=solutions >/dev/null
+[ -z "${VM:-}" ] || VM_DIR=$top/build/vm sh "$top/common/scripts/vm.sh" prepare
+
+list=$out/.submissions
+find "$submissions" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -print | LC_ALL=C sort >"$list"
+count=$(wc -l <"$list")
+[ "$count" -gt 0 ] || {
+	echo "grade-all: no submission folders in $submissions" >&2
+	exit 2
+}
+rm -rf "$out/students" "$out/grades.csv" "$out/summary.txt"
+echo "grade-all: $count submissions, $jobs at a time${VM:+, each in a guest (${LAYOUT:-v2})}${graded:+, graded tests only}"
+started=$(date +%s)
+# Each grading's own make gets the CPUs left to it.
+inner=$((cpus / jobs))
+[ "$inner" -ge 1 ] || inner=1
+tr '\n' '\0' <"$list" |
+	GRADE_ALL_OUT=$out GRADE_ALL_INNER_JOBS=$inner GRADE_TIMEOUT=${GRADE_TIMEOUT:-1200} \
+		GRADED=$graded VM=${VM:-} LAYOUT=${LAYOUT:-v2} \
+		xargs -0 -n 1 -P "$jobs" sh "$self" --one
+elapsed=$(($(date +%s) - started))
+
+# The CSV and the summary, in the submissions' order. A chapter without
+# results (the grading was killed, or crashed before it) scores 0.
+chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
+echo "student,chapter,exercise,points,max_points,challenge" >"$out/grades.csv"
+: >"$out/summary.txt"
+while read -r dir; do
+	name=$(basename "$dir")
+	safe=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')
+	sout=$out/students/$safe
+	read -r seconds status <"$sout/status" || { seconds="?"; status="?"; }
+	note=""
+	case $status in
+	0 | 1) ;;
+	124 | 137) note="stopped after $GRADE_TIMEOUT s" ;;
+	*) note="grading ended with status $status" ;;
+	esac
+	results=""
+	for chapter in $chapters; do
+		json=$sout/$chapter.results.json
+		if [ ! -s "$json" ] || ! "$top/build/tools/grade" --csv x "$json" >/dev/null 2>&1; then
+			"$top/build/solutions/grade/$chapter/run-tests" \
+				--not-built "no result: ${note:-see grading.log}" --json "$json" >/dev/null || true
+			note=${note:-"$chapter: no result"}
+		fi
+		results="$results $json"
+	done
+	# shellcheck disable=SC2086 # paths without spaces (safe names)
+	"$top/build/tools/grade" --csv "$name" $results >>"$out/grades.csv"
+	# shellcheck disable=SC2086
+	"$top/build/tools/grade" --out "$sout/grade.json" $results >/dev/null 2>&1 || true
+	points=$(awk -F, '$NF == 0 { p += $(NF-2); m += $(NF-1) }
+		END { printf "%.1f/%d", p, m }' <<EOF
+$("$top/build/tools/grade" --csv "-" $results)
+EOF
+)
+	printf '%-24s %12s %6s s  %s\n' "$name" "$points" "$seconds" "$note" >>"$out/summary.txt"
+done <"$list"
+rm -f "$list"
+cat "$out/summary.txt"
+echo "grade-all: $count submissions graded in $elapsed s; $out/grades.csv"
