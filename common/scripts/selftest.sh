@@ -4,8 +4,8 @@
 # Each step is a promise the lab makes to its users:
 #   - both implementations build with -Werror, and the solutions with sanitizers;
 #   - the reference solutions score full marks, program tests included;
-#   - exercises/ is exactly what the generator makes from solutions/, and
-#     the sources follow .clang-format;
+#   - exercises/ (and GitHub Classroom's workflow) is exactly what the
+#     generator makes from solutions/, and the sources follow .clang-format;
 #   - the untouched exercises score zero (and make check says so, exit 1);
 #   - each exercise's stub, swapped alone into the solutions, loses exactly
 #     that exercise's points: every graded test can fail, and is charged
@@ -213,7 +213,7 @@ san_build_start
 step "common library tests" build/tests/common/run-tests
 step "solutions score full marks" solutions_full
 autograder_start
-step "exercises/ is generated from solutions/" make -s exercises-check
+step "exercises/, classroom.yml come from solutions/" make -s exercises-check
 step "make exercises keeps a student's work" keeps_student_work
 step "C sources follow .clang-format" make -s format-check
 step "untouched exercises score zero" exercises_zero
