@@ -311,10 +311,10 @@ grade:
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=path/to/exercises [OUT=dir] [VM=1]" >&2; exit 2; }
 	@OUT=$(OUT) GRADED=$(GRADED) VM=$(VM) LAYOUT=$(LAYOUT) common/scripts/grade-submission.sh "$(SUBMISSION)" $(if $(CH),CH=$(CH))
 
-## grade-all SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [VM=1 [LAYOUT=v2|v1]] [GRADED=0]: grade a class, a folder per student, each in a scratch copy of its own (and a guest of its own with VM=1), JOBS at once; one CSV of points per exercise (build/grade-all/grades.csv)
+## grade-all SUBMISSIONS=DIR [OUT=DIR] [JOBS=N] [VM=1 [LAYOUT=v2|v1]] [GRADED=0] [CH=NN]: grade a class, a folder per student, each in a scratch copy of its own (and a guest of its own with VM=1), JOBS at once; one CSV of points per exercise (build/grade-all/grades.csv)
 grade-all:
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=dir-of-student-folders [JOBS=n] [VM=1]" >&2; exit 2; }
-	@OUT=$(OUT) JOBS=$(JOBS) $(if $(filter command line environment,$(origin GRADED)),GRADED=$(GRADED)) VM=$(VM) LAYOUT=$(LAYOUT) \
+	@OUT=$(OUT) JOBS=$(JOBS) $(if $(filter command line environment,$(origin GRADED)),GRADED=$(GRADED)) VM=$(VM) LAYOUT=$(LAYOUT) CH=$(CH) \
 		common/scripts/grade-all.sh "$(SUBMISSIONS)"
 
 ## autograder: build/autograder.zip, the Gradescope autograder (setup.sh, run_autograder, the lab, the guest's kernel); README's "Instructors" says how to use it

@@ -13,16 +13,20 @@
 #	students/NAME/		each one's grade.json, logs and grading output
 #
 # One submission never stops or skews the others: each is graded by a
-# process of its own, bounded by GRADE_TIMEOUT seconds (default 1200),
-# whose whole process group is killed when the time is up; a chapter
-# that gave no result (it did not build, it hung, the grading was killed)
-# scores 0 with the reason in its tests' output, and the class goes on.
-# Without VM=1 the students' code runs as root on this machine, one test
-# run at a time (the runners take turns), and a malicious one could reach
-# the others': VM=1 is what isolates them.
+# process of its own under GRADE_TIMEOUT seconds (default 1200). With
+# VM=1 that bounds its whole grading, whose process group (make, qemu) is
+# killed when the time is up. On the host, where the test runs take
+# turns, it bounds each chapter's build and each chapter's test run, from
+# the moment that run holds the host (grade-submission.sh), so a hanging
+# submission never eats another's time. A chapter that gave no result (it
+# did not build, it hung, the grading was killed) scores 0 with the
+# reason in its tests' output, and the class goes on. Without VM=1 the
+# students' code runs as root on this machine, and a malicious one could
+# reach the others': VM=1 is what isolates them.
 #
 # By default only the tests that carry points run (GRADED=1: the same
-# points, sooner); GRADED=0 runs the program tests too.
+# points, sooner); GRADED=0 runs the program tests too. CH=NN grades one
+# chapter.
 set -eu
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
@@ -43,14 +47,20 @@ if [ "${1:-}" = --one ]; then
 	status=0
 	# timeout(1) makes the grading a process group of its own and,
 	# when the time is up, signals all of it: make, the runners, qemu.
-	OUT=$sout JOBS=$GRADE_ALL_INNER_JOBS \
-		timeout -k 30 "$GRADE_TIMEOUT" sh "$top/common/scripts/grade-submission.sh" "$dir" \
-		>"$sout/grading.log" 2>&1 || status=$?
+	if [ -n "$VM" ]; then
+		OUT=$sout JOBS=$GRADE_ALL_INNER_JOBS \
+			timeout -k 30 "$GRADE_TIMEOUT" sh "$top/common/scripts/grade-submission.sh" "$dir" \
+			${CH:+"CH=$CH"} >"$sout/grading.out" 2>&1 || status=$?
+	else
+		OUT=$sout JOBS=$GRADE_ALL_INNER_JOBS \
+			sh "$top/common/scripts/grade-submission.sh" "$dir" \
+			${CH:+"CH=$CH"} >"$sout/grading.out" 2>&1 || status=$?
+	fi
 	echo "$(($(date +%s) - start)) $status" >"$sout/status"
 	case $status in
 	0 | 1) ;; # graded (1: a test failed)
 	124 | 137) echo "grade-all: $name: stopped after $GRADE_TIMEOUT s" >&2 ;;
-	*) echo "grade-all: $name: grading ended with status $status (see $sout/grading.log)" >&2 ;;
+	*) echo "grade-all: $name: grading ended with status $status (see $sout/grading.out)" >&2 ;;
 	esac
 	exit 0
 fi
@@ -95,13 +105,17 @@ inner=$((cpus / jobs))
 [ "$inner" -ge 1 ] || inner=1
 tr '\n' '\0' <"$list" |
 	GRADE_ALL_OUT=$out GRADE_ALL_INNER_JOBS=$inner GRADE_TIMEOUT=${GRADE_TIMEOUT:-1200} \
-		GRADED=$graded VM=${VM:-} LAYOUT=${LAYOUT:-v2} \
+		GRADED=$graded VM=${VM:-} LAYOUT=${LAYOUT:-v2} CH=${CH:-} \
 		xargs -0 -n 1 -P "$jobs" sh "$self" --one
 elapsed=$(($(date +%s) - started))
 
 # The CSV and the summary, in the submissions' order. A chapter without
 # results (the grading was killed, or crashed before it) scores 0.
 chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
+if [ -n "${CH:-}" ]; then
+	want=$(echo "$CH" | sed 's/-.*//; s/^0*//; s/^.$/0&/')
+	chapters=$(printf '%s\n' $chapters | grep "^$want-" || true)
+fi
 echo "student,chapter,exercise,points,max_points,challenge" >"$out/grades.csv"
 : >"$out/summary.txt"
 while read -r dir; do
@@ -111,7 +125,7 @@ while read -r dir; do
 	read -r seconds status <"$sout/status" || { seconds="?"; status="?"; }
 	note=""
 	case $status in
-	0 | 1) ;;
+	0 | 1) note=$(sed -n 's/^grade: \(.*: stopped after .*\)$/\1/p' "$sout/grading.out" | paste -sd ' ') ;;
 	124 | 137) note="stopped after $GRADE_TIMEOUT s" ;;
 	*) note="grading ended with status $status" ;;
 	esac
@@ -120,7 +134,7 @@ while read -r dir; do
 		json=$sout/$chapter.results.json
 		if [ ! -s "$json" ] || ! "$top/build/tools/grade" --csv x "$json" >/dev/null 2>&1; then
 			"$top/build/solutions/grade/$chapter/run-tests" \
-				--not-built "no result: ${note:-see grading.log}" --json "$json" >/dev/null || true
+				--not-built "no result: ${note:-see grading.out}" --json "$json" >/dev/null || true
 			note=${note:-"$chapter: no result"}
 		fi
 		results="$results $json"

@@ -22,6 +22,11 @@
 # has no network and sees nothing of the host but the built tests; the
 # grades come back on its console. VM_TIMEOUT bounds the guest's run.
 #
+# GRADE_TIMEOUT (seconds), when set, bounds each chapter's build and each
+# chapter's test run on the host; a run's time counts from the moment it
+# holds the host (test runs take turns), so a submission that hangs never
+# eats another's time. A chapter that runs out of it scores 0.
+#
 # The lab's own build (build/ of this checkout), when there is one, is
 # copied into the scratch first: only the student's files and what links
 # them are then built, not the whole lab.
@@ -43,7 +48,9 @@ chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
 for arg in "$@"; do
 	case $arg in
 	CH=*) want=${arg#CH=}
-		chapters=$(printf '%s\n' $chapters | grep "^0*$want" || true)
+		# 1, 01 and 01-process-tree all mean chapter 01.
+		want=$(echo "$want" | sed 's/-.*//; s/^0*//; s/^.$/0&/')
+		chapters=$(printf '%s\n' $chapters | grep "^$want-" || true)
 		[ -n "$chapters" ] || { echo "grade: no chapter $want" >&2; exit 2; } ;;
 	*) echo "grade: unknown argument $arg" >&2; exit 2 ;;
 	esac
@@ -101,12 +108,30 @@ for chapter in $chapters; do
 	json="$out/$chapter.results.json"
 	log="$out/$chapter.log"
 	runner="build/exercises/grade/$chapter/run-tests"
-	if make -s -j"$jobs" -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1; then
+	built_status=0
+	${GRADE_TIMEOUT:+timeout -k 10 "$GRADE_TIMEOUT"} \
+		make -s -j"$jobs" -C "$scratch" WERROR= "$runner" >"$log.build" 2>&1 || built_status=$?
+	if [ "$built_status" -eq 0 ]; then
 		if [ -n "${VM:-}" ]; then
 			built="$built $chapter"
+		elif [ -n "${GRADE_TIMEOUT:-}" ]; then
+			# The host first (the runners' lock, see runner.c),
+			# then the clock.
+			status=0
+			(cd "$scratch" && flock /sys/fs/cgroup env BOXLAB_HOST_LOCKED=1 \
+				timeout -k 10 "$GRADE_TIMEOUT" "$runner" ${GRADED:+--graded} \
+				--json "$json" --log "$log") || status=$?
+			if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+				echo "grade: $chapter: stopped after $GRADE_TIMEOUT s" >&2
+				rm -f "$json"
+				not_built "$chapter" "its tests were stopped after $GRADE_TIMEOUT s"
+			fi
 		else
 			(cd "$scratch" && "$runner" ${GRADED:+--graded} --json "$json" --log "$log") || true
 		fi
+	elif [ -n "${GRADE_TIMEOUT:-}" ] && { [ "$built_status" -eq 124 ] || [ "$built_status" -eq 137 ]; }; then
+		echo "grade: $chapter: stopped after $GRADE_TIMEOUT s (its build)" >&2
+		not_built "$chapter" "its build was stopped after $GRADE_TIMEOUT s"
 	else
 		# The lab's solutions always build: their runner knows the tests.
 		why=$(grep -m1 -E 'error|undefined' "$log.build" | sed "s|$scratch/||g")

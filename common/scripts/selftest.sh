@@ -14,6 +14,8 @@
 #     fake table, sleep, change the environment, leave a process behind,
 #     overwrite the results) earn nothing, and neither does a submission
 #     graded with make grade whose stubs all exit 0;
+#   - make grade-all grades a class into one CSV, and a student whose
+#     code does not build or hangs scores 0 without stopping the others;
 #   - make exercises never overwrites a student's work;
 #   - the chapters also pass in throwaway qemu
 #     guests with a pure cgroup v2 and a pure v1 layout (the host is
@@ -158,19 +160,35 @@ keeps_student_work() {
 		{ echo "make exercises overwrote a student's work (status $generated)"; return 1; }
 }
 
-# The solutions handed in as a submission, one of them with an unused
-# function: -Werror must not cost the chapter, so full marks. Chapter 01
-# is enough (the early-exit submission takes every chapter through make
-# grade).
-warning_submission() {
-	sub=$(mktemp -d) || return 1
+# A small class, chapter 01, graded by make grade-all: the solutions
+# with an unused function (-Werror must not cost the chapter: full
+# marks), a submission that does not compile (zero, and the compiler's
+# message), and one that hangs (its test run is stopped after
+# GRADE_TIMEOUT: zero; the others' runs, which wait for the host while it
+# hangs, are timed from when they have it). One CSV row per exercise per
+# student.
+class_submissions() {
+	class=$(mktemp -d) || return 1
 	out=$(mktemp -d) || return 1
-	cp -r solutions/. "$sub"
-	echo 'static int unused_helper(void) { return 0; }' >>"$sub/01-process-tree/proc.c"
-	make -s grade SUBMISSION="$sub" OUT="$out" CH=01 GRADED=1 >/dev/null 2>&1
-	build/tools/grade --expect full "$out/grade.json"
+	for name in warning broken hangs; do
+		mkdir "$class/$name" && cp -r solutions/. "$class/$name"
+	done
+	echo 'static int unused_helper(void) { return 0; }' >>"$class/warning/01-process-tree/proc.c"
+	echo 'this is not C' >>"$class/broken/01-process-tree/proc.c"
+	sed -i 's/^\tstruct proc_stat stat = { 0 };$/\tfor (;;)\n\t\t;\n&/' "$class/hangs/01-process-tree/proc.c"
+	GRADE_TIMEOUT=20 make -s grade-all SUBMISSIONS="$class" OUT="$out" CH=01 JOBS=3 2>&1
 	status=$?
-	rm -rf "$sub" "$out"
+	rows=$(wc -l <"$out/grades.csv")
+	[ "$status" -eq 0 ] &&
+		build/tools/grade --expect full "$out/students/warning/grade.json" &&
+		build/tools/grade --expect zero "$out/students/broken/grade.json" &&
+		build/tools/grade --expect zero "$out/students/hangs/grade.json" &&
+		grep -q 'not build' "$out/students/broken/grade.json" &&
+		grep -q '^hangs .*stopped after 20 s' "$out/summary.txt" &&
+		[ "$rows" -eq $((1 + 3 * $(grep -c '^warning,' "$out/grades.csv"))) ] &&
+		[ "$(grep -c '^warning,' "$out/grades.csv")" -gt 0 ]
+	status=$?
+	rm -rf "$class" "$out"
 	return $status
 }
 
@@ -180,15 +198,15 @@ warning_submission() {
 both_submissions() {
 	early_exit_submission >"$log/submission-early-exit.out" 2>&1 &
 	early=$!
-	warning_submission >"$log/submission-warning.out" 2>&1
-	warning_status=$?
+	class_submissions >"$log/submission-class.out" 2>&1
+	class_status=$?
 	wait "$early"
 	early_status=$?
 	echo "== stubs that exit 0 (expected: zero)"
 	cat "$log/submission-early-exit.out"
-	echo "== a submission with an unused function (expected: full marks)"
-	cat "$log/submission-warning.out"
-	[ "$early_status" -eq 0 ] && [ "$warning_status" -eq 0 ]
+	echo "== a class: an unused function (full marks), no build, a hang (zero)"
+	cat "$log/submission-class.out"
+	[ "$early_status" -eq 0 ] && [ "$class_status" -eq 0 ]
 }
 
 # The three-line cheat: every stub of a submission exits 0 at once. Graded
@@ -219,7 +237,7 @@ step "C sources follow .clang-format" make -s format-check
 step "untouched exercises score zero" exercises_zero
 step "each stub loses exactly its exercise's points" make -s -j"$jobs" stubcheck
 step "stubs that cheat earn nothing" make -s -j"$jobs" cheatcheck
-step "submissions: stubs that exit 0 score zero, a warning costs nothing" both_submissions
+step "submissions and a class: cheats, hangs and no build score 0" both_submissions
 step "solutions pass under ASan and UBSan" sanitized_solutions
 vm_step "the kernel chapters pass in pure cgroup v2 and v1 guests" vm_both_wait
 vm_step "the Gradescope autograder, without privileges, agrees" autograder_wait
