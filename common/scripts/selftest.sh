@@ -176,7 +176,7 @@ class_submissions() {
 	echo 'static int unused_helper(void) { return 0; }' >>"$class/warning/01-process-tree/proc.c"
 	echo 'this is not C' >>"$class/broken/01-process-tree/proc.c"
 	sed -i 's/^\tstruct proc_stat stat = { 0 };$/\tfor (;;)\n\t\t;\n&/' "$class/hangs/01-process-tree/proc.c"
-	GRADE_TIMEOUT=20 make -s grade-all SUBMISSIONS="$class" OUT="$out" CH=01 JOBS=3 2>&1
+	GRADE_TIMEOUT=12 make -s grade-all SUBMISSIONS="$class" OUT="$out" CH=01 JOBS=3 2>&1
 	status=$?
 	rows=$(wc -l <"$out/grades.csv")
 	[ "$status" -eq 0 ] &&
@@ -184,7 +184,7 @@ class_submissions() {
 		build/tools/grade --expect zero "$out/students/broken/grade.json" &&
 		build/tools/grade --expect zero "$out/students/hangs/grade.json" &&
 		grep -q 'not build' "$out/students/broken/grade.json" &&
-		grep -q '^hangs .*stopped after 20 s' "$out/summary.txt" &&
+		grep -q '^hangs .*stopped after 12 s' "$out/summary.txt" &&
 		[ "$rows" -eq $((1 + 3 * $(grep -c '^warning,' "$out/grades.csv"))) ] &&
 		[ "$(grep -c '^warning,' "$out/grades.csv")" -gt 0 ]
 	status=$?
