@@ -16,6 +16,8 @@ set -eu
 
 cd "$(dirname "$0")/../.."
 top=$(pwd)
+TOP=$top
+. common/scripts/grading.sh
 reference=${1:?usage: autograder-check.sh REFERENCE-grade.json}
 root=$(mktemp -d /var/tmp/boxlab-autograder-check.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$root"' EXIT INT TERM
@@ -23,9 +25,7 @@ root=$(mktemp -d /var/tmp/boxlab-autograder-check.XXXXXX)
 sh common/scripts/autograder.sh
 mkdir -p "$root/source" "$root/submission" "$root/results"
 unzip -q build/autograder.zip -d "$root/source"
-for dir in common prog tests meta tools solutions; do
-	[ ! -d "build/$dir" ] || cp -a "build/$dir" "$root/source/boxlab/build/"
-done
+seed_build "$root/source/boxlab"
 sh "$root/source/setup.sh" >"$root/setup.log" 2>&1 || {
 	tail -n 20 "$root/setup.log"
 	echo "autograder-check: setup.sh failed"

@@ -15,12 +15,14 @@
 set -eu
 
 cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+. common/scripts/grading.sh
 out=.github/workflows/classroom.yml
 tab=$(printf '\t')
 
 # id, points, title of every graded exercise, chapter by chapter.
 exercises() {
-	for chapter in $(cd tests && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||'); do
+	for chapter in $(lab_chapters); do
 		awk -v mode=list -f common/scripts/exercises.awk solutions/"$chapter"/*.c |
 			sort -t "$tab" -k1,1V | awk -F '\t' '$4 != "challenge"'
 	done

@@ -31,15 +31,20 @@ set -eu
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 top=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=$top
+. "$top/common/scripts/grading.sh"
+
+# safe_name NAME: a student's folder name as a directory name of ours:
+# nothing but letters, digits and ._- (the CSV keeps the name as it is).
+safe_name() {
+	printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'
+}
 
 # grade-all.sh --one DIR: grade one student (run by xargs, below).
 if [ "${1:-}" = --one ]; then
 	dir=${2%/}
 	name=$(basename "$dir")
-	# The folder's name as a directory name of ours: nothing but
-	# letters, digits and ._- (the CSV keeps the name as it is).
-	safe=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')
-	sout=$GRADE_ALL_OUT/students/$safe
+	sout=$GRADE_ALL_OUT/students/$(safe_name "$name")
 	rm -rf "$sout"
 	mkdir -p "$sout"
 	printf '%s\n' "$name" >"$sout/name"
@@ -111,17 +116,12 @@ elapsed=$(($(date +%s) - started))
 
 # The CSV and the summary, in the submissions' order. A chapter without
 # results (the grading was killed, or crashed before it) scores 0.
-chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
-if [ -n "${CH:-}" ]; then
-	want=$(echo "$CH" | sed 's/-.*//; s/^0*//; s/^.$/0&/')
-	chapters=$(printf '%s\n' $chapters | grep "^$want-" || true)
-fi
+chapters=$(lab_chapters "${CH:-}")
 echo "student,chapter,exercise,points,max_points,challenge" >"$out/grades.csv"
 : >"$out/summary.txt"
 while read -r dir; do
 	name=$(basename "$dir")
-	safe=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')
-	sout=$out/students/$safe
+	sout=$out/students/$(safe_name "$name")
 	read -r seconds status <"$sout/status" || { seconds="?"; status="?"; }
 	note=""
 	case $status in
@@ -130,24 +130,29 @@ while read -r dir; do
 	*) note="grading ended with status $status" ;;
 	esac
 	results=""
+	filled=""
 	for chapter in $chapters; do
 		json=$sout/$chapter.results.json
 		if [ ! -s "$json" ] || ! "$top/build/tools/grade" --csv x "$json" >/dev/null 2>&1; then
 			"$top/build/solutions/grade/$chapter/run-tests" \
 				--not-built "no result: ${note:-see grading.out}" --json "$json" >/dev/null || true
 			note=${note:-"$chapter: no result"}
+			filled=1
 		fi
 		results="$results $json"
 	done
 	# shellcheck disable=SC2086 # paths without spaces (safe names)
-	"$top/build/tools/grade" --csv "$name" $results >>"$out/grades.csv"
+	rows=$("$top/build/tools/grade" --csv "$name" $results)
+	printf '%s\n' "$rows" >>"$out/grades.csv"
+	# The grade.json grade-submission.sh wrote, unless a chapter had to
+	# be filled in here.
 	# shellcheck disable=SC2086
-	"$top/build/tools/grade" --out "$sout/grade.json" $results >/dev/null 2>&1 || true
-	points=$(awk -F, '$NF == 0 { p += $(NF-2); m += $(NF-1) }
-		END { printf "%.1f/%d", p, m }' <<EOF
-$("$top/build/tools/grade" --csv "-" $results)
-EOF
-)
+	[ -z "$filled" ] && [ -s "$sout/grade.json" ] ||
+		"$top/build/tools/grade" --out "$sout/grade.json" $results >/dev/null 2>&1 || true
+	# The total of the graded exercises, from the rows' last fields
+	# (a name may hold commas, never the numbers after it).
+	points=$(printf '%s\n' "$rows" | awk -F, '$NF == 0 { p += $(NF-2); m += $(NF-1) }
+		END { printf "%.1f/%d", p, m }')
 	printf '%-24s %12s %6s s  %s\n' "$name" "$points" "$seconds" "$note" >>"$out/summary.txt"
 done <"$list"
 rm -f "$list"

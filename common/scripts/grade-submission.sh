@@ -33,6 +33,8 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=$top
+. "$top/common/scripts/grading.sh"
 submission=${1:?usage: grade-submission.sh DIR [CH=NN]}
 shift
 [ -d "$submission" ] || { echo "grade: $submission: no such directory" >&2; exit 2; }
@@ -44,14 +46,11 @@ out=$(cd "$out" && pwd)
 rm -rf "$out"/grade.json "$out"/*.results.json "$out"/*.log "$out"/*.log.build "$out"/vm
 
 # The chapters the Makefile knows: those with a test suite.
-chapters=$(cd "$top/tests" && ls -d [0-9][0-9]-*/suite.c | sed 's|/suite.c$||')
+chapters=$(lab_chapters)
 for arg in "$@"; do
 	case $arg in
-	CH=*) want=${arg#CH=}
-		# 1, 01 and 01-process-tree all mean chapter 01.
-		want=$(echo "$want" | sed 's/-.*//; s/^0*//; s/^.$/0&/')
-		chapters=$(printf '%s\n' $chapters | grep "^$want-" || true)
-		[ -n "$chapters" ] || { echo "grade: no chapter $want" >&2; exit 2; } ;;
+	CH=*) chapters=$(lab_chapters "${arg#CH=}")
+		[ -n "$chapters" ] || { echo "grade: no chapter ${arg#CH=}" >&2; exit 2; } ;;
 	*) echo "grade: unknown argument $arg" >&2; exit 2 ;;
 	esac
 done
@@ -61,13 +60,7 @@ scratch=$(mktemp -d "$top/build/grade-scratch.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM HUP
 tar -C "$top" --exclude=./build --exclude=./exercises \
 	--exclude=./slides/node_modules --exclude=./.git -cf - . | tar -C "$scratch" -xf -
-# The lab's objects, programs and test objects, with their times (newer
-# than the sources copied above, so make keeps them). Copies, not links:
-# a build in the scratch must never write into the lab's files.
-mkdir -p "$scratch/build"
-for dir in common prog tests meta tools solutions; do
-	[ ! -d "$top/build/$dir" ] || cp -a "$top/build/$dir" "$scratch/build/"
-done
+seed_build "$scratch"
 
 # Only the files the lab has an exercise for are taken from the student;
 # a chapter they did not hand in keeps its stubs.

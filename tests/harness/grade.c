@@ -380,14 +380,11 @@ static bool is_program_test(json_t *test)
  * what a test needs ("needs Linux 6.8"). */
 static int expect_all(bool full, bool skip_ok, const char *path)
 {
-	json_error_t error;
-	json_t *grade = json_load_file(path, 0, &error), *test;
+	json_t *grade = load_grade(path), *test;
 	const char *want = full ? "passed" : "failed", *status, *output;
 	int wrong = 0;
 	size_t i;
 
-	if (!grade)
-		die("%s:%d: %s", path, error.line, error.text);
 	json_array_foreach(json_object_get(grade, "tests"), i, test)
 	{
 		status = json_string_value(json_object_get(test, "status"));
